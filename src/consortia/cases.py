@@ -1,0 +1,163 @@
+"""The case studies: nine Caribbean proposals of SELA 2014 and three Peruvian references.
+
+Each case is one YAML file in ``case_studies/data/`` (readable and editable by a
+trainer without touching code). This module finds that folder, validates every file
+against :class:`~consortia.models.Case`, and offers the cases as models or as pandas
+DataFrames. A broken file stops loading with a :class:`CaseDataError` that names the
+file and the field: the kit never works on half-loaded data.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from consortia.datafiles import DataFileError, Problem, load_yaml_model
+from consortia.models import Case
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Set this environment variable to load cases from another folder.
+CASES_DIR_ENV = "CONSORTIA_CASES_DIR"
+
+
+class CaseDataError(DataFileError):
+    """A case file is broken. The message names every file and field at fault."""
+
+
+def cases_dir() -> Path:
+    """The folder the case files are read from.
+
+    In order: the ``CONSORTIA_CASES_DIR`` environment variable; ``case_studies/data``
+    of the checkout this package runs from (the usual case, ``pip install -e``); the
+    copy bundled inside an installed wheel.
+    """
+    override = os.environ.get(CASES_DIR_ENV)
+    if override:
+        return Path(override)
+    checkout = Path(__file__).resolve().parents[2] / "case_studies" / "data"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(files("consortia") / "_case_data"))
+
+
+def _load_all(folder: Path) -> tuple[Case, ...]:
+    if not folder.is_dir():
+        raise CaseDataError([Problem(folder, None, "folder of case files does not exist")])
+    paths = sorted(folder.glob("*.yaml"))
+    if not paths:
+        raise CaseDataError([Problem(folder, None, "holds no case files (*.yaml)")])
+    problems: list[Problem] = []
+    loaded: list[Case] = []
+    for path in paths:
+        try:
+            case_ = load_yaml_model(path, Case)
+        except DataFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        if case_.slug != path.stem:
+            problems.append(
+                Problem(path, "slug", f"is {case_.slug!r} but the file is named "
+                        f"{path.name!r}; make them match")
+            )
+        loaded.append(case_)
+    if problems:
+        raise CaseDataError(problems)
+    return tuple(loaded)
+
+
+@cache
+def _cached(folder: Path) -> tuple[Case, ...]:
+    return _load_all(folder)
+
+
+def all_cases(folder: Path | str | None = None) -> list[Case]:
+    """Every case, validated, ordered by slug. Raises :class:`CaseDataError` if any is broken."""
+    return list(_cached(Path(folder) if folder else cases_dir()))
+
+
+def case(slug: str, folder: Path | str | None = None) -> Case:
+    """One case by its slug, e.g. ``case("belize")``; unknown slugs list the valid ones."""
+    everything = all_cases(folder)
+    for item in everything:
+        if item.slug == slug:
+            return item
+    valid = ", ".join(c.slug for c in everything)
+    raise ValueError(f"Unknown case {slug!r}. Valid cases: {valid}.")
+
+
+def load_cases(folder: Path | str | None = None) -> pd.DataFrame:
+    """One row per case.
+
+    Columns: ``slug``, ``name``, ``country``, ``kind``, ``stage`` (phase number, or
+    missing when the source does not place the case), ``stage_label``,
+    ``stage_source``, ``sectors``, ``products``, ``n_facts``, ``sources``.
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "country": c.country,
+            "kind": c.kind,
+            "stage": c.stage.phase,
+            "stage_label": c.stage.label,
+            "stage_source": c.stage.source,
+            "sectors": ", ".join(sorted({p.sector for p in c.products})),
+            "products": "; ".join(p.name for p in c.products),
+            "n_facts": len(c.facts),
+            "sources": "; ".join(c.sources),
+        }
+        for c in all_cases(folder)
+    ]
+    frame = pd.DataFrame(rows)
+    frame["stage"] = frame["stage"].astype("Int64")
+    return frame
+
+
+def load_facts(folder: Path | str | None = None) -> pd.DataFrame:
+    """One row per fact: ``slug``, ``country``, ``what``, ``value``, ``qualifier``,
+    ``unit``, ``year``, ``source``."""
+    import pandas as pd
+
+    rows = [
+        {
+            "slug": c.slug,
+            "country": c.country,
+            "what": f.what,
+            "value": f.value,
+            "qualifier": f.qualifier,
+            "unit": f.unit,
+            "year": f.year,
+            "source": f.source,
+        }
+        for c in all_cases(folder)
+        for f in c.facts
+    ]
+    columns = ["slug", "country", "what", "value", "qualifier", "unit", "year", "source"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def swot_frame(slug: str, folder: Path | str | None = None) -> pd.DataFrame:
+    """A case's strengths, weaknesses, opportunities and threats as one long table."""
+    import pandas as pd
+
+    c = case(slug, folder)
+    rows = [
+        {"kind": kind, "text": item.text, "source": item.source}
+        for kind in ("strengths", "weaknesses", "opportunities", "threats")
+        for item in getattr(c, kind)
+    ]
+    return pd.DataFrame(rows, columns=["kind", "text", "source"])
+
+
+def reload() -> None:
+    """Forget the cached cases, so edits to the YAML files are seen in this session."""
+    _cached.cache_clear()
