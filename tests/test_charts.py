@@ -29,3 +29,9 @@ def test_phase_timeline_saves_as_png(tmp_path):
     charts.phase_timeline().savefig(out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 10_000
+
+
+def test_figures_display_in_a_notebook_without_pyplot():
+    fig = charts.phase_timeline()
+    png = fig._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -6,12 +6,10 @@ a script can save it) and never calls ``plt.show()`` itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
+from functools import cache
 
 from consortia import methodology
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 #: One colour per phase, from a colour-blind-safe palette (Okabe-Ito plus greys),
 #: so the same phase has the same colour in every chart of the kit.
@@ -35,20 +33,42 @@ FONT_SIZE = 13
 WORK_PROGRAMME = (3, 5, 6)
 
 
-def phase_timeline(highlight_work_programme: bool = True) -> Figure:
+@cache
+def _figure_class():
+    """A Figure that shows itself in a notebook without pyplot or ``%matplotlib``.
+
+    Jupyter draws an object through its ``_repr_png_`` method; matplotlib only
+    registers a display hook once pyplot is imported, which the kit avoids (pyplot
+    keeps every figure alive in global state).
+    """
+    from matplotlib.figure import Figure
+
+    class KitFigure(Figure):
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100)
+            return buffer.getvalue()
+
+    return KitFigure
+
+
+def new_figure(**kwargs):
+    """A new, unmanaged figure (no pyplot) that displays itself in a notebook."""
+    return _figure_class()(layout="constrained", **kwargs)
+
+
+def phase_timeline(highlight_work_programme: bool = True):
     """A timeline of the ten phases laid end to end with their typical durations.
 
     With ``highlight_work_programme`` the span of phases III-V is shaded and labelled
     with the 6-month target of the SELA 2014 meeting (§8), so a learner sees where
     the country teams' first commitment sits in the whole journey.
     """
-    from matplotlib.figure import Figure
-
     all_phases = methodology.phases()
     starts = methodology.phase_starts()
     total = max(starts[p.number] + p.duration_months for p in all_phases)
 
-    fig = Figure(figsize=(12, 6.5), layout="constrained")
+    fig = new_figure(figsize=(12, 6.5))
     ax = fig.subplots()
     for row, p in enumerate(all_phases):
         start = starts[p.number]
@@ -76,11 +96,11 @@ def phase_timeline(highlight_work_programme: bool = True) -> Figure:
         first, last, months = WORK_PROGRAMME
         begin = starts[first]
         end = starts[last] + methodology.phase(last).duration_months
-        ax.axvspan(begin, end, color="#E69F00", alpha=0.12, zorder=0)
+        ax.axvspan(begin, end, color="#E69F00", alpha=0.25, zorder=0)
         ax.annotate(
             f"Work programme agreed in 2014:\nphases III-V in about {months} months "
             "(SELA 2014 §8)",
-            xy=(end, first - 1),
+            xy=((begin + end) / 2, first - 1.6),
             xytext=(end + 1.5, 0.2),
             fontsize=FONT_SIZE - 1,
             arrowprops={"arrowstyle": "->"},

@@ -1,0 +1,42 @@
+"""Show a table in a notebook in full: no cut-off text, no index column, wrapped cells.
+
+pandas shortens long text to 50 characters when it prints a DataFrame, which hides
+exactly what a learner needs to read (a phase's purpose, a case's stage). ``show``
+returns a styled view of the table that the notebook renders as HTML, without
+changing any pandas option for the rest of the session.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pandas.io.formats.style import Styler
+
+
+def show(frame: pd.DataFrame, caption: str | None = None) -> Styler:
+    """A read-only, full-text view of ``frame`` for display in a notebook.
+
+    Numbers keep their own format (whole numbers without decimals), missing values
+    show as an empty cell, and long text wraps inside its cell.
+    """
+    styler = frame.style.hide(axis="index")
+    styler = styler.format(_format_cell, na_rep="")
+    styler = styler.set_properties(
+        **{"text-align": "left", "white-space": "normal", "vertical-align": "top"}
+    )
+    styler = styler.set_table_styles(
+        [{"selector": "th", "props": [("text-align", "left")]}], overwrite=False
+    )
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler
+
+
+def _format_cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    return str(value)
