@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from consortia import charts, methodology
 
 
@@ -35,3 +37,54 @@ def test_figures_display_in_a_notebook_without_pyplot():
     fig = charts.phase_timeline()
     png = fig._repr_png_()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plan_gantt_draws_one_bar_per_activity_coloured_by_phase():
+    from plan_fixtures import good_plan
+
+    plan = good_plan()
+    fig = charts.plan_gantt(plan)
+    ax = fig.axes[0]
+    bars = ax.containers[0].patches
+    assert len(bars) == len(plan.activities)
+    ordered = sorted(plan.activities, key=lambda a: (a.start_month, a.phase, a.id))
+    for bar, activity in zip(bars, ordered, strict=True):
+        assert round(bar.get_x()) == activity.start_month
+        assert round(bar.get_width()) == activity.duration_months
+        expected = charts.PHASE_COLOURS[activity.phase]
+        assert bar.get_facecolor()[:3] == pytest.approx(
+            tuple(int(expected[i:i + 2], 16) / 255 for i in (1, 3, 5)), abs=0.01)
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "National Chocolate Festival" in texts  # milestones are labelled
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0].startswith("III")
+
+
+def test_plan_gantt_shows_mistakes_instead_of_hiding_them():
+    from plan_fixtures import good_plan
+
+    plan = good_plan()
+    broken = plan.with_activity(plan.activity("A4").model_copy(update={"phase": 12,
+                                                                       "duration_months": 0}))
+    fig = charts.plan_gantt(broken)
+    hatched = [b for b in fig.axes[0].containers[0].patches if b.get_hatch()]
+    assert len(hatched) == 1
+
+
+def test_plan_gantt_of_an_empty_plan_invites_to_add():
+    from consortia.models import ActionPlan
+
+    fig = charts.plan_gantt(ActionPlan(consortium="New"))
+    assert "No activities yet" in " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert charts.to_svg(fig).startswith(b"<?xml")
+
+
+def test_phase_coverage_marks_the_phases_left_out():
+    from plan_fixtures import good_plan
+
+    fig = charts.phase_coverage(good_plan())
+    ax = fig.axes[0]
+    widths = [round(b.get_width()) for b in ax.containers[0].patches]
+    assert widths == [0, 0, 2, 2, 2, 0, 3, 3, 6, 0]
+    assert ax.get_title() == "Phases covered: 6 of 10"
+    assert sum(t.get_text().strip() == "not planned" for t in ax.texts) == 4

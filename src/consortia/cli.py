@@ -10,21 +10,33 @@ Commands::
     consortia facts [SLUG]        every sourced figure (of one case)
     consortia check-data          validate every data file; exit 1 if one is broken
 
-Errors a user can fix (unknown phase or case, a broken data file) print one clear
-message on stderr and exit with status 2 (1 for ``check-data`` findings); the
-command never shows a traceback for them.
+    consortia plan new --case SLUG --out FILE   start a plan pre-filled from a case
+    consortia plan check FILE                   list the findings; exit 1 on errors
+    consortia plan show FILE --out plan.html    a self-contained page of the plan
+    consortia plan schema                       the JSON Schema of plan files
+    consortia planner [FILE]                    the planner as a web page (Voila)
+
+Errors a user can fix (unknown phase or case, a broken data or plan file) print one
+clear line on stderr and exit with status 2 (1 for findings of ``check-data`` and
+errors of ``plan check``); the command never shows a traceback for them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 
 from consortia import __version__
 
 WIDTH = 88
+
+
+class UserError(Exception):
+    """A mistake in how the command was called; its message says what to do."""
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -139,6 +151,69 @@ def cmd_check_data(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def cmd_plan_new(args: argparse.Namespace) -> int:
+    from consortia import plan as plans
+    from consortia import rules
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise UserError(f"{out} already exists; choose another --out or add --force "
+                        "to replace it")
+    new = plans.new_plan(args.case, consortium=args.name)
+    plans.save_plan(new, out)
+    findings = rules.check_plan(new)
+    print(f"Wrote {out}: {new.consortium} ({len(new.activities)} starter activities).")
+    print(f"Next: fill it in with the planner, then run 'consortia plan check {out}' "
+          f"({rules.summary(findings)} so far).")
+    return 0
+
+
+def cmd_plan_check(args: argparse.Namespace) -> int:
+    from consortia import plan as plans
+    from consortia import rules
+
+    plan = plans.load_plan(args.file)
+    findings = rules.check_plan(plan)
+    if args.json:
+        print(json.dumps({"file": str(args.file), "summary": rules.summary(findings),
+                          "findings": [f.as_dict() for f in findings]}, indent=2))
+        return 1 if rules.has_errors(findings) else 0
+    print(f"{plan.consortium} ({args.file}): {rules.summary(findings)}")
+    for f in findings:
+        print(_wrap(f"{f.severity.upper():8} {f.message}", "  "))
+        print(_wrap(f"what to do: {f.suggestion}  [{f.code}; {f.source}]", "           "))
+    if not findings:
+        print("  The plan passes every rule.")
+    return 1 if rules.has_errors(findings) else 0
+
+
+def cmd_plan_show(args: argparse.Namespace) -> int:
+    from consortia import plan as plans
+    from consortia.plan_page import render_plan_page
+
+    plan = plans.load_plan(args.file)
+    out = Path(args.out)
+    page = render_plan_page(plan)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    print(f"Wrote {out} ({len(page) // 1024} KB): open it in a web browser.")
+    return 0
+
+
+def cmd_plan_schema(args: argparse.Namespace) -> int:
+    from consortia import plan as plans
+
+    print(json.dumps(plans.plan_schema(), indent=2))
+    return 0
+
+
+def cmd_planner(args: argparse.Namespace) -> int:
+    from consortia import planner_app
+
+    return planner_app.serve(Path(args.file), case=args.case, port=args.port,
+                             open_browser=not args.no_browser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="consortia",
@@ -164,6 +239,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check-data", help="validate every data file of the kit").set_defaults(
         func=cmd_check_data
     )
+
+    plan = sub.add_parser("plan", help="action plans: new, check, show, schema")
+    plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    p = plan_sub.add_parser("new", help="start a plan, pre-filled from a case study")
+    p.add_argument("--case", help="the case to start from, e.g. belize")
+    p.add_argument("--out", required=True, help="the plan file to write, e.g. plan.json")
+    p.add_argument("--name", help="the consortium's name")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.set_defaults(func=cmd_plan_new)
+    p = plan_sub.add_parser("check", help="check a plan against the methodology's rules")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.set_defaults(func=cmd_plan_check)
+    p = plan_sub.add_parser("show", help="write a plan as a self-contained HTML page")
+    p.add_argument("file")
+    p.add_argument("--out", required=True, help="the HTML file to write")
+    p.set_defaults(func=cmd_plan_show)
+    plan_sub.add_parser("schema", help="print the JSON Schema of plan files").set_defaults(
+        func=cmd_plan_schema
+    )
+
+    p = sub.add_parser("planner", help="open the planner as a web page (no code shown)")
+    p.add_argument("file", nargs="?", default="plan.json", help="the plan file (default "
+                   "plan.json; created if missing)")
+    p.add_argument("--case", help="start a new plan from this case")
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_planner)
     return parser
 
 
@@ -176,11 +279,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
-    except ValueError as exc:  # includes DataFileError: a broken data file
+    except (UserError, ValueError) as exc:  # includes DataFileError and PlanFileError
         print(f"consortia: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    except OSError as exc:  # e.g. a folder that cannot be written
+        print(f"consortia: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

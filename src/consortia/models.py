@@ -150,6 +150,34 @@ class CriteriaFile(KitModel):
         return self
 
 
+Severity = Literal["error", "warning", "advice"]
+
+
+class Rule(KitModel):
+    """One rule of the plan validator, documented with its source (``data/plan_rules.yaml``)."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z]+(?:-[a-z]+)*$")]
+    severity: Severity
+    title: NonEmpty
+    source: Source
+    explanation: NonEmpty
+    suggestion: NonEmpty
+
+
+class RuleBook(KitModel):
+    """The content of ``data/plan_rules.yaml``."""
+
+    rules: list[Rule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> RuleBook:
+        codes = [r.code for r in self.rules]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"rule codes must be unique; repeated: {duplicates}")
+        return self
+
+
 # --- case studies ------------------------------------------------------------------
 
 Sector = Literal["agro-food", "crafts", "fisheries", "minerals", "multi-sector"]
