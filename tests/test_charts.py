@@ -88,3 +88,36 @@ def test_phase_coverage_marks_the_phases_left_out():
     assert widths == [0, 0, 2, 2, 2, 0, 3, 3, 6, 0]
     assert ax.get_title() == "Phases covered: 6 of 10"
     assert sum(t.get_text().strip() == "not planned" for t in ax.texts) == 4
+
+
+def test_svg_gantt_matches_the_matplotlib_layout():
+    import xml.etree.ElementTree as ET
+
+    from plan_fixtures import good_plan
+
+    plan = good_plan()
+    svg = charts.plan_gantt_svg(plan)
+    root = ET.fromstring(svg)  # well-formed XML
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    layout = charts.gantt_layout(plan)
+    for row in layout.rows:
+        assert row.label in texts
+    bar_fills = [r.get("fill") for r in root.iter(f"{ns}rect") if r.get("stroke") == "black"
+                 and r.get("height") == "18"]
+    assert bar_fills == [row.colour for row in layout.rows]
+    assert "National Chocolate Festival…" in texts or any(
+        t and t.startswith("National Chocolate Festival") for t in texts)
+
+
+def test_svg_gantt_escapes_text_and_flags_mistakes():
+    import xml.etree.ElementTree as ET
+
+    from plan_fixtures import good_plan
+
+    plan = good_plan().updated(consortium="Tom & Jerry <cacao>")
+    plan = plan.with_activity(plan.activity("A4").model_copy(update={"phase": 12}))
+    svg = charts.plan_gantt_svg(plan)
+    ET.fromstring(svg)
+    assert "Tom &amp; Jerry &lt;cacao&gt;" in svg
+    assert svg.count('fill="url(#flag)"') == 1

@@ -48,3 +48,15 @@ def test_code_cells_stay_short(path):
         if cell["cell_type"] == "code":
             lines = "".join(cell["source"]).strip().splitlines()
             assert len(lines) <= 15, f"cell {index} of {path.name} has {len(lines)} lines"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_valid_nbformat_with_unique_cell_ids(path):
+    import warnings
+
+    import nbformat
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a duplicate cell id is only a warning in nbformat
+        nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)

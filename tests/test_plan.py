@@ -212,3 +212,16 @@ def test_milestones_add_and_remove():
     assert plan.milestones[-1].kind == "launch"
     remaining = plan.without_milestone("Local launch").milestones
     assert "Local launch" not in {m.title for m in remaining}
+
+
+def test_saved_plans_get_ordinary_permissions(tmp_path):
+    """A grader or a shared hub must be able to read a participant's plan."""
+    umask = os.umask(0o022)
+    try:
+        path = save_plan(good_plan(), tmp_path / "plan.json")
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o640)
+        save_plan(good_plan(), path)
+        assert path.stat().st_mode & 0o777 == 0o640  # an existing file keeps its mode
+    finally:
+        os.umask(umask)

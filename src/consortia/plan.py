@@ -117,6 +117,9 @@ def save_plan(plan: ActionPlan, path: Path | str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain new file would
+        # get, or keep the old file's, so a grader or a shared hub can still read it
+        os.fchmod(handle, _file_mode(path))
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
@@ -133,6 +136,15 @@ def save_plan(plan: ActionPlan, path: Path | str) -> Path:
         finally:
             os.close(directory)
     return path
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def plan_schema() -> dict:

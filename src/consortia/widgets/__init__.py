@@ -1,25 +1,31 @@
-"""Notebook widgets of the kit (ipywidgets only): the phase planner, later readiness and quiz.
+"""Notebook widgets of the kit (ipywidgets only): the phase planner, readiness and self-checks.
 
 Widgets are imported lazily, so ``import consortia.widgets`` stays cheap and a
 notebook that never shows a widget never loads ipywidgets or matplotlib::
 
-    from consortia.widgets import PhasePlanner
+    from consortia.widgets import PhasePlanner, ProductReadiness, self_check
     PhasePlanner("plan.json", case="belize")
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from consortia.widgets.planner import PhasePlanner
+    from consortia.widgets.quiz import self_check
+    from consortia.widgets.readiness import ProductReadiness
 
-__all__ = ["PhasePlanner"]
+_WHERE = {
+    "PhasePlanner": "consortia.widgets.planner",
+    "ProductReadiness": "consortia.widgets.readiness",
+    "self_check": "consortia.widgets.quiz",
+}
+__all__ = ["PhasePlanner", "ProductReadiness", "self_check"]
 
 
 def __getattr__(name: str):
-    if name == "PhasePlanner":
-        from consortia.widgets.planner import PhasePlanner
-
-        return PhasePlanner
+    if name in _WHERE:
+        return getattr(import_module(_WHERE[name]), name)
     raise AttributeError(f"module 'consortia.widgets' has no attribute {name!r}")

@@ -1,0 +1,988 @@
+"""The phase planner: a form in the notebook to build, check and save an action plan.
+
+A country team fills in its plan (the consortium, its members and objectives, then
+activities, indicators and milestones) and sees, after every change, the plan as a
+timeline and what the kit's validator (:mod:`consortia.rules`) says about it. Every
+accepted change is saved at once to the plan file beside the notebook, so closing
+the browser or restarting the kernel loses nothing; :class:`PhasePlanner` on the
+same file picks up where the team left off.
+
+Three promises to the participant shape this module:
+
+* **Nothing typed is lost.** Every change is saved atomically
+  (:func:`consortia.plan.save_plan`). A plan file that cannot be read is never
+  overwritten: the planner says what is wrong and works on a sibling file
+  (``plan.recovered.json``). If the file was changed by something else meanwhile,
+  that version is kept aside before the planner saves over it.
+* **A mistake never breaks the plan.** Each edit builds a new, validated
+  :class:`~consortia.models.ActionPlan`; if the model refuses it (an empty title, a
+  negative budget) the status line says which field and why, and the previous plan
+  stays as it was. *Undo* steps back through earlier versions.
+* **Plain English.** Labels, help texts and messages are written for chamber of
+  commerce staff, not for programmers.
+
+Everything is driven through ordinary widget attributes, so the same object works
+in JupyterLab, in Voilà and in tests (set ``planner.activity_title.value`` and call
+``planner.add_activity_button.click()``).
+"""
+
+from __future__ import annotations
+
+import html
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import ipywidgets as w
+from pydantic import ValidationError
+
+from consortia import charts, methodology, rules
+from consortia.models import ActionPlan, Activity, Indicator, Milestone
+from consortia.plan import PlanFileError, load_plan, new_plan, plan_to_json, save_plan
+
+#: Selector value meaning "nothing chosen: the form describes a new item".
+NEW = ""
+#: How many earlier versions Undo can go back to.
+UNDO_LEVELS = 200
+
+MEMBER_KINDS = {
+    "producers": "Producers",
+    "public sector": "Public sector",
+    "private sector": "Private sector",
+    "university": "University",
+}
+INDICATOR_KINDS = [
+    ("Economic (sales, prices, income…)", "economic"),
+    ("Non-economic (members, trust, skills…)", "non-economic"),
+]
+MILESTONE_KINDS = [
+    ("Fair (meets the market)", "fair"),
+    ("Launch (meets the market)", "launch"),
+    ("Review of the plan", "review"),
+    ("Legal step", "legal"),
+    ("Collective mark", "mark"),
+    ("Other", "other"),
+]
+#: Review cadence choices; 0 stands for "not set" (a Dropdown cannot hold None).
+REVIEW_MONTHS = (1, 2, 3, 4, 6, 9, 12, 18, 24)
+
+#: Plan fields the timeline does not draw: changing them skips the (slow) redraw.
+TIMELINE_IGNORES = {
+    "country", "product", "territory", "case", "members", "objectives", "indicators",
+    "review_every_months",
+}
+
+#: Plain-English names of model fields, used in messages about refused input.
+FIELD_LABELS = {
+    "consortium": "Consortium name",
+    "country": "Country",
+    "product": "Product",
+    "territory": "Territory",
+    "case": "Case",
+    "count": "Number of members",
+    "kinds": "Kinds of members",
+    "objectives": "Objectives",
+    "review_every_months": "Review cadence",
+    "horizon_months": "Plan length (months)",
+    "activities": "List of activities",
+    "milestones": "List of milestones",
+    "id": "Id",
+    "title": "Title",
+    "phase": "Phase",
+    "start_month": "Start month",
+    "duration_months": "Duration",
+    "owner": "Owner",
+    "budget_usd": "Budget",
+    "justification": "Justification",
+    "name": "Name",
+    "kind": "Kind",
+    "unit": "Unit",
+    "baseline": "Baseline",
+    "target": "Target",
+    "month": "Month",
+}
+
+#: Severity -> (label shown, text colour, background colour).
+SEVERITY_STYLE = {
+    "error": ("Must fix", "#a50e0e", "#fce8e6"),
+    "warning": ("Should fix", "#8a4b00", "#fef3e0"),
+    "advice": ("Worth improving", "#174ea6", "#e8f0fe"),
+}
+
+_STYLE = {"description_width": "170px"}
+_WIDE = w.Layout(width="640px")
+_TALL = w.Layout(width="640px", height="110px")
+
+
+# --- messages -------------------------------------------------------------------------
+
+
+def _number(value: object) -> object:
+    return f"{value:g}" if isinstance(value, float) else value
+
+
+def _explain(item: dict) -> str:
+    """Say in plain words what one pydantic error item means."""
+    kind = item["type"]
+    ctx = {key: _number(value) for key, value in item.get("ctx", {}).items()}
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return "cannot be empty"
+        return f"needs at least {ctx.get('min_length')} characters"
+    if kind == "string_too_long":
+        length = len(item["input"]) if isinstance(item.get("input"), str) else "more"
+        return f"is too long: at most {ctx.get('max_length')} characters (it has {length})"
+    if kind == "too_long":
+        return f"has too many entries: at most {ctx.get('max_length')}"
+    if kind == "greater_than_equal":
+        return f"must be {ctx.get('ge')} or more"
+    if kind == "greater_than":
+        return f"must be more than {ctx.get('gt')}"
+    if kind == "less_than_equal":
+        return f"must be {ctx.get('le')} or less"
+    if kind == "less_than":
+        return f"must be less than {ctx.get('lt')}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return "may only use letters, digits, '.', '_' and '-'"
+    if kind == "finite_number":
+        return "must be an ordinary number"
+    if kind in ("int_parsing", "float_parsing", "int_type", "float_type"):
+        return "must be a number"
+    return item["msg"]
+
+
+def describe_validation_error(error: ValidationError, subject: str = "") -> str:
+    """A short sentence naming each refused field, e.g. ``Title of the activity cannot be empty``.
+
+    ``subject`` ("activity", "indicator", "milestone") is added after the field name
+    when the error is about one item rather than the whole plan.
+    """
+    parts = []
+    for item in error.errors():
+        names = [part for part in item["loc"] if isinstance(part, str)]
+        field = names[-1] if names else ""
+        label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize() or "A value")
+        if subject:
+            label = f"{label} of the {subject}"
+        parts.append(f"{label} {_explain(item)}")
+    return "; ".join(dict.fromkeys(parts))
+
+
+def _message(exc: Exception) -> str:
+    """The text of an exception (KeyError quotes its message; undo that)."""
+    text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    return text if text.endswith(".") else text + "."
+
+
+def findings_html(findings: list[rules.Finding]) -> str:
+    """The findings as HTML: a summary line, then one coloured box per finding."""
+    if not findings:
+        return (
+            '<div style="color:#137333;font-weight:bold;padding:6px 0">✔ No problems found: '
+            "the plan follows every rule the kit checks.</div>"
+        )
+    head = f"Checks of the plan: {rules.summary(findings)}."
+    if rules.has_errors(findings):
+        head += " Fix the errors (“Must fix”) before you hand the plan in."
+    parts = [f'<div style="font-weight:bold;padding:4px 0">{html.escape(head)}</div>']
+    for f in findings:
+        label, colour, background = SEVERITY_STYLE.get(f.severity, (f.severity, "#333", "#eee"))
+        parts.append(
+            f'<div class="consortia-finding consortia-{html.escape(f.severity)}" '
+            f'style="border-left:5px solid {colour};background:{background};'
+            f'padding:4px 8px;margin:4px 0;line-height:1.35">'
+            f'<b style="color:{colour}">{html.escape(label)}:</b> {html.escape(f.message)}<br>'
+            f"What to do: {html.escape(f.suggestion)} "
+            f'<span style="color:#666;font-size:0.85em">({html.escape(f.source)})</span></div>'
+        )
+    return "".join(parts)
+
+
+def _help(text: str) -> w.HTML:
+    return w.HTML(f'<div style="color:#444;max-width:760px;margin-bottom:6px">{text}</div>')
+
+
+def _phase_options(extra: int | None = None) -> list[tuple[str, int]]:
+    options = [(f"{p.numeral}  {p.title}", p.number) for p in methodology.phases()]
+    if extra is not None and not 1 <= extra <= 10:
+        options.append((f"{extra}  (not one of the ten phases: choose one)", extra))
+    return options
+
+
+def _review_options(extra: int | None = None) -> list[tuple[str, int]]:
+    months = sorted({*REVIEW_MONTHS, *([extra] if extra else [])})
+    return [("No regular review set", 0)] + [
+        ("Every month" if n == 1 else f"Every {n} months", n) for n in months
+    ]
+
+
+def _set_options(dropdown, options: list, value) -> None:
+    """Give a selection widget new options (if they changed) and select ``value``."""
+    if tuple(dropdown.options) != tuple(options):
+        dropdown.options = options
+    dropdown.value = value
+
+
+def _bound(slider, low: int, high: int, value: int | None = None) -> None:
+    """Set a slider's range to ``low..high``, widened if needed so ``value`` fits unchanged."""
+    value = slider.value if value is None else value
+    low, high = min(low, value), max(high, value)
+    if (slider.min, slider.max, slider.value) == (low, high, value):
+        return
+    slider.min, slider.max = min(slider.min, low), max(slider.max, high)  # widen first
+    slider.value = value
+    slider.min, slider.max = low, high
+
+
+def _budget_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _parse_budget(text: str) -> float | None:
+    """Read a budget typed as ``2500``, ``2,500`` or ``US$ 2500``; empty means no budget."""
+    cleaned = text.strip().replace(",", "").replace("US$", "").replace("$", "").strip()
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise ValueError(
+            f"Budget {text.strip()!r} is not a number: write digits only (e.g. 2500) or "
+            "leave it empty"
+        ) from None
+
+
+# --- the widget ---------------------------------------------------------------------------
+
+
+class PhasePlanner:
+    """A form to build an action plan, saved after every change and checked live.
+
+    ``PhasePlanner("plan.json", case="belize")`` opens ``plan.json`` if it exists,
+    or starts a new plan pre-filled from the case study and saves it at once. Show
+    it by making it the last expression of a cell.
+
+    Attributes worth knowing: ``plan`` (the current
+    :class:`~consortia.models.ActionPlan`), ``findings`` (what the validator says
+    about it), ``path`` (the file being saved to), ``problem`` (why the requested
+    file could not be used, or ``None``), ``history`` (earlier plans, for Undo),
+    ``status_text``/``status_ok`` (the last message), ``widget`` (what is shown),
+    and every control (``activity_title``, ``add_activity_button``...).
+    """
+
+    def __init__(self, path: str | Path, case: str | None = None):
+        self.requested_path = Path(path)
+        self.path = self.requested_path
+        self.case = case
+        self.history: list[ActionPlan] = []
+        self.findings: list[rules.Finding] = []
+        self.problem: str | None = None
+        self.status_text = ""
+        self.status_ok = True
+        #: Tracebacks of unexpected failures caught in a handler (kept for the trainer).
+        self.unexpected_errors: list[str] = []
+        self._syncing = False
+        self._merge_key: str | None = None
+        self._written: bytes | None = None
+        self._drawn_key: str | None = None
+
+        self._build_controls()
+        message, ok = self._open()
+        with self._quiet():
+            self._show_plan_fields()
+        self._refresh(force_timeline=True)
+        self._say(message, ok)
+
+    # -- display -------------------------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Show the planner when it is the last expression of a cell."""
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"PhasePlanner({str(self.path)!r}, {len(self.plan.activities)} activities)"
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _open(self) -> tuple[str, bool]:
+        """Load the plan file, start a new one, or recover from a broken one."""
+        path = self.requested_path
+        if not path.exists() and not path.is_symlink():
+            self.plan = new_plan(self.case)
+            origin = f" from the case {self.case!r}" if self.case else ""
+            error = self._save()
+            if error:
+                return error, False
+            return f"Started a new plan{origin} and saved it to {path.name}.", True
+        try:
+            self.plan = load_plan(path)
+        except PlanFileError as exc:
+            return self._recover(exc)
+        self._written = path.read_bytes()
+        note = ""
+        if self.case and self.plan.case != self.case:
+            note = (f" (the case {self.case!r} was not used: the file already holds a plan; "
+                    "use another file name to start a new one)")
+        return (f"Opened {path.name}: {len(self.plan.activities)} activities, "
+                f"{len(self.plan.indicators)} indicators{note}."), True
+
+    def _recover(self, exc: PlanFileError) -> tuple[str, bool]:
+        """Leave the broken file alone and work on a sibling file instead."""
+        original = self.requested_path
+        stem = original.stem if original.suffix else original.name
+        continued = False
+        for n in range(1, 100):
+            suffix = ".recovered" if n == 1 else f".recovered-{n}"
+            candidate = original.with_name(f"{stem}{suffix}.json")
+            if not candidate.exists():
+                self.plan = new_plan(self.case)
+                break
+            try:
+                self.plan = load_plan(candidate)
+            except PlanFileError:
+                continue  # also broken: never overwrite it either
+            self._written = candidate.read_bytes()
+            continued = True
+            break
+        else:  # pragma: no cover - a hundred broken recovery files
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            candidate = original.with_name(f"{stem}.recovered-{stamp}.json")
+            self.plan = new_plan(self.case)
+        self.path = candidate
+        work = (f"You are working on <b>{html.escape(candidate.name)}</b>, which holds the "
+                "plan you started after the problem was found."
+                if continued else
+                f"You are working on a new plan, saved in <b>{html.escape(candidate.name)}"
+                "</b>.")
+        self.problem = (
+            f"The plan file <b>{html.escape(original.name)}</b> could not be opened: "
+            f"{html.escape(exc.reason)}. The planner has <b>not</b> changed it: it stays "
+            f"exactly as it was, so nothing in it is lost (your trainer can help repair "
+            f"it). {work}"
+        )
+        self.banner.value = (
+            '<div style="border:2px solid #a50e0e;background:#fce8e6;padding:8px;'
+            f'margin:6px 0;max-width:900px">⚠ {self.problem}</div>'
+        )
+        error = None if continued else self._save()
+        if error:
+            return error, False
+        return (f"Could not open {original.name} (left untouched); working on "
+                f"{candidate.name}."), False
+
+    # -- controls --------------------------------------------------------------------------
+
+    def _build_controls(self) -> None:
+        """Create every control and lay them out (tabs, then timeline and findings)."""
+        guard = self._guard
+        text = {"style": _STYLE, "layout": _WIDE}
+
+        # plan fields
+        self.plan_consortium = w.Text(description="Consortium name", **text)
+        self.plan_country = w.Text(description="Country", **text)
+        self.plan_product = w.Text(description="Product", **text)
+        self.plan_territory = w.Text(description="Territory", **text)
+        self.plan_members_count = w.BoundedIntText(
+            description="Number of members", min=0, max=1_000_000, style=_STYLE)
+        self.plan_member_kinds = {
+            kind: w.Checkbox(description=label, indent=False, layout=w.Layout(width="150px"))
+            for kind, label in MEMBER_KINDS.items()
+        }
+        self.plan_objectives = w.Textarea(
+            description="Objectives", placeholder="One objective per line", style=_STYLE,
+            layout=_TALL)
+        self.plan_review = w.Dropdown(description="Review the plan", options=_review_options(),
+                                      style=_STYLE)
+        self.plan_horizon = w.BoundedIntText(description="Plan covers (months)", min=1,
+                                             max=120, style=_STYLE)
+        self._plan_controls = fields = {
+            "consortium": self.plan_consortium, "country": self.plan_country,
+            "product": self.plan_product, "territory": self.plan_territory,
+            "members_count": self.plan_members_count, "objectives": self.plan_objectives,
+            "review_every_months": self.plan_review, "horizon_months": self.plan_horizon,
+            **{f"kind:{kind}": box for kind, box in self.plan_member_kinds.items()},
+        }
+        for key, control in fields.items():
+            control.observe(guard(lambda _change, key=key: self._plan_field_changed(key)),
+                            names="value")
+
+        # activities
+        self.activity_selector = w.Dropdown(description="Activity", style=_STYLE, layout=_WIDE)
+        self.activity_title = w.Text(description="Title", placeholder="e.g. First meeting of "
+                                     "the producers", **text)
+        self.activity_phase = w.Dropdown(description="Phase", options=_phase_options(), **text)
+        self.activity_start = w.IntSlider(description="Starts in month", min=0, max=23,
+                                          continuous_update=False, style=_STYLE, layout=_WIDE)
+        self.activity_duration = w.IntSlider(description="Lasts (months)", min=1, max=24, value=1,
+                                             continuous_update=False, style=_STYLE, layout=_WIDE)
+        self.activity_owner = w.Text(description="Owner", placeholder="Who is responsible? "
+                                     "e.g. the chamber of commerce", **text)
+        self.activity_budget = w.Text(description="Budget (US$)", placeholder="optional, "
+                                      "e.g. 2500", **text)
+        self.activity_indicators = w.SelectMultiple(
+            description="Indicators it moves", rows=4, style=_STYLE, layout=_WIDE)
+        self.activity_sets_rules = w.Checkbox(
+            description="This activity agrees the rules of production (needed before a "
+            "collective mark)", indent=False, layout=_WIDE)
+        self.activity_justification = w.Text(
+            description="Why it may start early", placeholder="only if it starts before a "
+            "phase it builds on", **text)
+        self.add_activity_button = w.Button(description="Add activity", button_style="success",
+                                            icon="plus")
+        self.update_activity_button = w.Button(description="Update selected",
+                                               button_style="primary", icon="check")
+        self.remove_activity_button = w.Button(description="Remove selected",
+                                               button_style="danger", icon="trash")
+        self.activity_hint = w.HTML()
+        self.activity_selector.observe(guard(self._activity_selected), names="value")
+        for control in (self.activity_title, self.activity_phase, self.activity_start,
+                        self.activity_duration, self.activity_owner, self.activity_budget,
+                        self.activity_indicators, self.activity_sets_rules,
+                        self.activity_justification):
+            control.observe(guard(self._activity_form_edited), names="value")
+        self.add_activity_button.on_click(guard(lambda _b: self.add_activity()))
+        self.update_activity_button.on_click(guard(lambda _b: self.update_activity()))
+        self.remove_activity_button.on_click(guard(lambda _b: self.remove_activity()))
+
+        # indicators
+        self.indicator_selector = w.Dropdown(description="Indicator", style=_STYLE, layout=_WIDE)
+        self.indicator_name = w.Text(description="Name", placeholder="e.g. Producers trained",
+                                     **text)
+        self.indicator_kind = w.Dropdown(description="Kind", options=INDICATOR_KINDS, **text)
+        self.indicator_unit = w.Text(description="Unit", placeholder="e.g. people, US$, %",
+                                     **text)
+        self.indicator_baseline = w.FloatText(description="Today (baseline)", style=_STYLE)
+        self.indicator_target = w.FloatText(description="Target", style=_STYLE)
+        self.indicator_phase = w.Dropdown(description="Phase", options=_phase_options(),
+                                          value=10, **text)
+        self.add_indicator_button = w.Button(description="Add indicator", button_style="success",
+                                             icon="plus")
+        self.update_indicator_button = w.Button(description="Update selected",
+                                                button_style="primary", icon="check")
+        self.remove_indicator_button = w.Button(description="Remove selected",
+                                                button_style="danger", icon="trash")
+        self.indicator_selector.observe(guard(self._indicator_selected), names="value")
+        self.add_indicator_button.on_click(guard(lambda _b: self.add_indicator()))
+        self.update_indicator_button.on_click(guard(lambda _b: self.update_indicator()))
+        self.remove_indicator_button.on_click(guard(lambda _b: self.remove_indicator()))
+
+        # milestones
+        self.milestone_selector = w.Dropdown(description="Milestone", style=_STYLE, layout=_WIDE)
+        self.milestone_title = w.Text(description="Title", placeholder="e.g. Stand at the "
+                                      "national crafts fair", **text)
+        self.milestone_month = w.IntSlider(description="Month", min=0, max=24,
+                                           continuous_update=False, style=_STYLE, layout=_WIDE)
+        self.milestone_kind = w.Dropdown(description="Kind", options=MILESTONE_KINDS, **text)
+        self.add_milestone_button = w.Button(description="Add milestone", button_style="success",
+                                             icon="plus")
+        self.remove_milestone_button = w.Button(description="Remove selected",
+                                                button_style="danger", icon="trash")
+        self.milestone_selector.observe(guard(self._milestone_selected), names="value")
+        self.add_milestone_button.on_click(guard(lambda _b: self.add_milestone()))
+        self.remove_milestone_button.on_click(guard(lambda _b: self.remove_milestone()))
+
+        # always visible
+        self.undo_button = w.Button(description="Undo last change", icon="undo",
+                                    tooltip="Go back to the plan as it was before your last "
+                                    "change", disabled=True)
+        self.undo_button.on_click(guard(lambda _b: self.undo()))
+        self.status = w.HTML()
+        self.banner = w.HTML()
+        self.timeline = w.Image(format="svg+xml", layout=w.Layout(width="100%",
+                                                                  max_width="1100px"))
+        self.timeline_note = w.HTML()
+        self.findings_panel = w.HTML(layout=w.Layout(max_height="420px", overflow="auto",
+                                                     max_width="1100px"))
+
+        plan_tab = w.VBox([
+            _help("Who is in the consortium and what it wants to achieve. Changes are "
+                  "saved as you type. Tick every kind of partner that takes part: the "
+                  "methodology asks for public, private and university partners beside the "
+                  "producers. Plans are reviewed at least every six months."),
+            self.plan_consortium, self.plan_country, self.plan_product, self.plan_territory,
+            self.plan_members_count,
+            w.HBox([w.Label("Kinds of members", layout=w.Layout(width="176px")),
+                    *self.plan_member_kinds.values()]),
+            self.plan_objectives, self.plan_review, self.plan_horizon,
+        ])
+        activities_tab = w.VBox([
+            _help("Each activity is one piece of work in one of the ten phases. To add one, "
+                  "choose “new activity”, fill in the form and click <b>Add activity</b>. To "
+                  "change one, choose it in the list, edit the form and click <b>Update "
+                  "selected</b>. Months count from 0, the start of the plan; phases III to V "
+                  "should fit in the first six months."),
+            self.activity_selector, self.activity_title, self.activity_phase,
+            self.activity_start, self.activity_duration, self.activity_owner,
+            self.activity_budget, self.activity_indicators, self.activity_sets_rules,
+            self.activity_justification,
+            w.HBox([self.add_activity_button, self.update_activity_button,
+                    self.remove_activity_button]),
+            self.activity_hint,
+        ])
+        indicators_tab = w.VBox([
+            _help("Indicators show progress. Have at least one economic indicator (sales, "
+                  "prices) and one non-economic one (members, trust, training). Give each a "
+                  "baseline (where you are today) and a target. Then link activities to "
+                  "them in the Activities tab."),
+            self.indicator_selector, self.indicator_name, self.indicator_kind,
+            self.indicator_unit, self.indicator_baseline, self.indicator_target,
+            self.indicator_phase,
+            w.HBox([self.add_indicator_button, self.update_indicator_button,
+                    self.remove_indicator_button]),
+        ])
+        milestones_tab = w.VBox([
+            _help("Milestones are dated events the team aims at. Plan at least one that "
+                  "meets the market: a <b>fair</b> or a local <b>launch</b> of the product."),
+            self.milestone_selector, self.milestone_title, self.milestone_month,
+            self.milestone_kind,
+            w.HBox([self.add_milestone_button, self.remove_milestone_button]),
+        ])
+        self.tabs = w.Tab(children=[plan_tab, activities_tab, indicators_tab, milestones_tab],
+                          titles=["Plan", "Activities", "Indicators", "Milestones"])
+        self.file_label = w.HTML()
+        self.widget = w.VBox([
+            w.HTML("<h3 style='margin:4px 0'>Action plan: phase planner</h3>"),
+            self.file_label, self.banner, self.tabs,
+            w.HBox([self.undo_button, self.status], layout=w.Layout(align_items="center")),
+            w.HTML("<h4 style='margin:8px 0 2px'>Timeline</h4>"), self.timeline,
+            self.timeline_note,
+            w.HTML("<h4 style='margin:8px 0 2px'>What the checks say</h4>"),
+            self.findings_panel,
+        ])
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Set controls from the plan without treating it as the participant's edit."""
+        before, self._syncing = self._syncing, True
+        try:
+            yield
+        finally:
+            self._syncing = before
+
+    def _guard(self, func: Callable) -> Callable:
+        """Wrap a handler so that a bug shows a message instead of a silent traceback."""
+
+        def run(*args):
+            try:
+                return func(*args)
+            except Exception as exc:
+                self.unexpected_errors.append(traceback.format_exc())
+                self._say(f"Something unexpected went wrong ({type(exc).__name__}: {exc}). "
+                          f"Your last saved plan is safe in {self.path.name}; please tell "
+                          "your trainer.", ok=False)
+            return None
+
+        return run
+
+    def _say(self, message: str, ok: bool = True) -> None:
+        self.status_text, self.status_ok = message, ok
+        colour, mark = ("#137333", "✔") if ok else ("#a50e0e", "✖")
+        self.status.value = (f'<span style="color:{colour};font-weight:bold">{mark} '
+                             f"{html.escape(message)}</span>")
+
+    def _save(self) -> str | None:
+        """Save the plan atomically; return an error message, or None when saved.
+
+        If the file on disk is no longer what this planner last wrote (another planner,
+        the command line or an editor changed it), that version is first copied aside.
+        """
+        note = ""
+        try:
+            if self._written is not None:
+                try:
+                    on_disk = self.path.read_bytes()
+                except FileNotFoundError:
+                    on_disk = None
+                if on_disk is not None and on_disk != self._written:
+                    kept = self._keep_aside(on_disk)
+                    note = (f" {self.path.name} had been changed outside this planner; that "
+                            f"version is kept as {kept.name}.")
+            data = plan_to_json(self.plan).encode("utf-8")
+            save_plan(self.plan, self.path)
+        except OSError as exc:
+            return (f"NOT saved to {self.path}: {exc.strerror or exc}. Your changes are kept "
+                    "in this session; make room or ask your trainer, then make any change "
+                    "to save again.")
+        self._written = data
+        return note or None
+
+    def _keep_aside(self, data: bytes) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stem = self.path.stem
+        for n in range(1, 1000):
+            extra = "" if n == 1 else f"-{n}"
+            aside = self.path.with_name(f"{stem}.changed-elsewhere-{stamp}{extra}.json")
+            try:
+                with open(aside, "xb") as stream:
+                    stream.write(data)
+                return aside
+            except FileExistsError:
+                continue
+        raise OSError(f"could not find a free name to keep {self.path.name} aside")
+
+    def _change(self, what: str, make: Callable[[ActionPlan], ActionPlan], *,
+                subject: str = "", merge_key: str | None = None) -> bool:
+        """Apply one edit: build a new plan, then save, record for Undo and redraw.
+
+        ``make`` builds the new plan from the current one through the model's methods,
+        so pydantic validates it. If it is refused, the status line says why and the
+        plan stays as it was. Edits with the same ``merge_key`` in a row (typing in one
+        field) count as one step for Undo.
+        """
+        try:
+            new = make(self.plan)
+        except ValidationError as exc:
+            self._say(f"Not saved: {describe_validation_error(exc, subject)}. The plan is "
+                      "unchanged.", ok=False)
+            return False
+        except (KeyError, ValueError) as exc:
+            self._say(f"Not saved: {_message(exc)} The plan is unchanged.", ok=False)
+            return False
+        if new == self.plan:
+            if merge_key is None:
+                self._say("Nothing to change: the plan already says that.")
+            return True
+        if merge_key is None or merge_key != self._merge_key or not self.history:
+            self.history.append(self.plan)
+            del self.history[:-UNDO_LEVELS]
+        self._merge_key = merge_key
+        self.plan = new
+        self._saved_and_refreshed(what)
+        return True
+
+    def _saved_and_refreshed(self, what: str) -> None:
+        problem = self._save()
+        if problem and problem.startswith("NOT saved"):
+            self._say(f"{what}, but {problem}", ok=False)
+        else:
+            when = datetime.now().strftime("%H:%M:%S")
+            self._say(f"{what}. Saved to {self.path.name} at {when}.{problem or ''}")
+        self._refresh()
+
+    def _refresh(self, force_timeline: bool = False) -> None:
+        """Re-check the plan and update everything that shows it (findings first: fast)."""
+        self.findings = rules.check_plan(self.plan)
+        self.findings_panel.value = findings_html(self.findings)
+        self.undo_button.disabled = not self.history
+        self.file_label.value = (
+            f'<div style="color:#444">Plan file: <code>{html.escape(str(self.path))}</code> '
+            "(saved automatically after every change)</div>")
+        with self._quiet():
+            self._refresh_choices()
+            self._update_bounds()
+        self._draw_timeline(force_timeline)
+
+    def _draw_timeline(self, force: bool = False) -> None:
+        """Redraw the Gantt chart, unless nothing it shows has changed."""
+        key = self.plan.model_dump_json(exclude=TIMELINE_IGNORES)
+        if key == self._drawn_key and not force:
+            return
+        try:
+            self.timeline.value = charts.plan_gantt_svg(self.plan).encode("utf-8")
+        except Exception as exc:  # a drawing problem must never block editing
+            self._drawn_key = None
+            self.timeline_note.value = (
+                f"<i>The timeline could not be drawn ({html.escape(str(exc))}); the plan "
+                "itself is fine and saved.</i>")
+            return
+        self._drawn_key = key
+        self.timeline_note.value = ""
+
+    def _refresh_choices(self) -> None:
+        """Rebuild the lists of activities, indicators and milestones from the plan."""
+        plan = self.plan
+        ids = [a.id for a in plan.activities]
+        _set_options(
+            self.activity_selector,
+            [("— new activity (fill in the form, then click Add) —", NEW)]
+            + [(f"{a.id} — {a.title}", a.id) for a in plan.activities],
+            self.activity_selector.value if self.activity_selector.value in ids else NEW,
+        )
+        names = [i.name for i in plan.indicators]
+        chosen = tuple(n for n in self.activity_indicators.value if n in names)
+        if tuple(self.activity_indicators.options) != tuple(names):
+            self.activity_indicators.options = names
+        self.activity_indicators.value = chosen
+        _set_options(
+            self.indicator_selector,
+            [("— new indicator —", NEW)]
+            + [(f"{i.name} ({i.kind})", i.name) for i in plan.indicators],
+            self.indicator_selector.value if self.indicator_selector.value in names else NEW,
+        )
+        kinds = {value: label for label, value in MILESTONE_KINDS}
+        milestones = [("— new milestone —", NEW)] + [
+            (f"Month {m.month} — {m.title} ({kinds.get(m.kind, m.kind).split(' (')[0]})", n)
+            for n, m in enumerate(plan.milestones)
+        ]
+        current = self.milestone_selector.value
+        valid = current != NEW and isinstance(current, int) and current < len(plan.milestones)
+        _set_options(self.milestone_selector, milestones, current if valid else NEW)
+
+    def _update_bounds(self) -> None:
+        horizon = self.plan.horizon_months
+        _bound(self.activity_start, 0, max(horizon - 1, 0))
+        _bound(self.activity_duration, 1, horizon)
+        _bound(self.milestone_month, 0, horizon)
+
+    # -- plan fields -------------------------------------------------------------------------
+
+    def _show_plan_fields(self) -> None:
+        """Put the plan's values into the Plan tab (on opening and after Undo)."""
+        plan = self.plan
+        self.plan_consortium.value = plan.consortium
+        self.plan_country.value = plan.country
+        self.plan_product.value = plan.product
+        self.plan_territory.value = plan.territory
+        self.plan_members_count.value = plan.members.count
+        for kind, box in self.plan_member_kinds.items():
+            box.value = kind in plan.members.kinds
+        self.plan_objectives.value = "\n".join(plan.objectives)
+        review = plan.review_every_months or 0
+        _set_options(self.plan_review, _review_options(review), review)
+        self.plan_horizon.value = plan.horizon_months
+
+    def _plan_field_changed(self, key: str) -> None:
+        if self._syncing:
+            return
+        if key == "members_count" or key.startswith("kind:"):
+            members = {
+                "count": self.plan_members_count.value,
+                "kinds": [k for k, box in self.plan_member_kinds.items() if box.value],
+            }
+            field, label, changes = key, "Members", {"members": members}
+        elif key == "objectives":
+            lines = [line for line in self.plan_objectives.value.splitlines() if line.strip()]
+            field, label, changes = key, "Objectives", {"objectives": lines}
+        elif key == "review_every_months":
+            field, label = key, "Review cadence"
+            changes = {key: self.plan_review.value or None}
+        else:
+            field, label = key, FIELD_LABELS[key]
+            changes = {key: self._plan_controls[key].value}
+        self._change(f"{label} changed", lambda plan: plan.updated(**changes), merge_key=field)
+
+    # -- activities -------------------------------------------------------------------------
+
+    def _activity_from_form(self, activity_id: str) -> Activity:
+        justification = self.activity_justification.value.strip()
+        return Activity(
+            id=activity_id,
+            title=self.activity_title.value,
+            phase=self.activity_phase.value,
+            start_month=self.activity_start.value,
+            duration_months=self.activity_duration.value,
+            owner=self.activity_owner.value,
+            budget_usd=_parse_budget(self.activity_budget.value),
+            indicators=list(self.activity_indicators.value),
+            sets_production_rules=self.activity_sets_rules.value,
+            justification=justification or None,
+        )
+
+    def _activity_selected(self, change) -> None:
+        if self._syncing:
+            return
+        selected = change["new"]
+        with self._quiet():
+            if selected == NEW:
+                self.activity_title.value = ""
+                self.activity_owner.value = ""
+                self.activity_budget.value = ""
+                self.activity_indicators.value = ()
+                self.activity_sets_rules.value = False
+                self.activity_justification.value = ""
+            else:
+                self._fill_activity_form(self.plan.activity(selected))
+        self.activity_hint.value = ""
+
+    def _fill_activity_form(self, activity: Activity) -> None:
+        horizon = self.plan.horizon_months
+        self.activity_title.value = activity.title
+        _set_options(self.activity_phase, _phase_options(activity.phase), activity.phase)
+        _bound(self.activity_start, 0, max(horizon - 1, 0), activity.start_month)
+        _bound(self.activity_duration, 1, horizon, activity.duration_months)
+        self.activity_owner.value = activity.owner
+        self.activity_budget.value = _budget_text(activity.budget_usd)
+        known = set(self.activity_indicators.options)
+        self.activity_indicators.value = tuple(n for n in activity.indicators if n in known)
+        self.activity_sets_rules.value = activity.sets_production_rules
+        self.activity_justification.value = activity.justification or ""
+
+    def _activity_form_edited(self, _change) -> None:
+        if self._syncing:
+            return
+        selected = self.activity_selector.value
+        if selected == NEW:
+            hint = "Not in the plan yet: click <b>Add activity</b> to keep it."
+        else:
+            hint = (f"Your changes to {html.escape(selected)} are not saved yet: click "
+                    "<b>Update selected</b> (or <b>Add activity</b> to add them as a new one).")
+        self.activity_hint.value = f'<span style="color:#8a4b00">{hint}</span>'
+
+    def _select(self, selector, value) -> None:
+        with self._quiet():
+            selector.value = value
+
+    def add_activity(self) -> None:
+        """Add the activity in the form as a new one (what the Add button does)."""
+        new_id = self.plan.next_activity_id()
+        title = self.activity_title.value.strip()
+        if self._change(f"Added activity {new_id} “{title}”",
+                        lambda plan: plan.with_activity(self._activity_from_form(new_id)),
+                        subject="activity") and new_id in {a.id for a in self.plan.activities}:
+            self._select(self.activity_selector, new_id)
+            self.activity_hint.value = ""
+
+    def update_activity(self) -> None:
+        """Replace the selected activity with the form's values (the Update button)."""
+        selected = self.activity_selector.value
+        if selected == NEW:
+            self._say("Choose the activity to change in the list “Activity” first (or click "
+                      "“Add activity” to add the form as a new one).", ok=False)
+            return
+        if self._change(f"Updated activity {selected}",
+                        lambda plan: plan.with_activity(self._activity_from_form(selected)),
+                        subject="activity"):
+            self.activity_hint.value = ""
+
+    def remove_activity(self) -> None:
+        """Remove the selected activity (the Remove button); Undo brings it back."""
+        selected = self.activity_selector.value
+        if selected == NEW:
+            self._say("Choose the activity to remove in the list “Activity” first.", ok=False)
+            return
+        self._change(f"Removed activity {selected} (Undo brings it back)",
+                     lambda plan: plan.without_activity(selected))
+
+    # -- indicators ------------------------------------------------------------------------
+
+    def _indicator_from_form(self) -> Indicator:
+        return Indicator(
+            name=self.indicator_name.value,
+            kind=self.indicator_kind.value,
+            unit=self.indicator_unit.value,
+            baseline=self.indicator_baseline.value,
+            target=self.indicator_target.value,
+            phase=self.indicator_phase.value,
+        )
+
+    def _indicator_selected(self, change) -> None:
+        if self._syncing:
+            return
+        with self._quiet():
+            if change["new"] == NEW:
+                self.indicator_name.value = ""
+                self.indicator_unit.value = ""
+                self.indicator_baseline.value = 0
+                self.indicator_target.value = 0
+                return
+            indicator = next(i for i in self.plan.indicators if i.name == change["new"])
+            self.indicator_name.value = indicator.name
+            self.indicator_kind.value = indicator.kind
+            self.indicator_unit.value = indicator.unit
+            self.indicator_baseline.value = indicator.baseline
+            self.indicator_target.value = indicator.target
+            _set_options(self.indicator_phase, _phase_options(indicator.phase), indicator.phase)
+
+    def add_indicator(self) -> None:
+        """Add the indicator in the form (the Add button); names must be unique."""
+
+        def make(plan: ActionPlan) -> ActionPlan:
+            indicator = self._indicator_from_form()
+            if indicator.name in {i.name for i in plan.indicators}:
+                raise ValueError(f"An indicator called “{indicator.name}” already exists: "
+                                 "choose it in the list and click “Update selected”, or use "
+                                 "another name")
+            return plan.with_indicator(indicator)
+
+        name = self.indicator_name.value.strip()
+        if self._change(f"Added indicator “{name}”", make, subject="indicator"):
+            self._select(self.indicator_selector, name)
+
+    def update_indicator(self) -> None:
+        """Replace the selected indicator; a new name is carried over to linked activities."""
+        old = self.indicator_selector.value
+        if old == NEW:
+            self._say("Choose the indicator to change in the list “Indicator” first.", ok=False)
+            return
+
+        def make(plan: ActionPlan) -> ActionPlan:
+            new = self._indicator_from_form()
+            if new.name != old and new.name in {i.name for i in plan.indicators}:
+                raise ValueError(f"Another indicator is already called “{new.name}”")
+            indicators = [new if i.name == old else i for i in plan.indicators]
+            activities = [
+                a.model_copy(update={"indicators": [new.name if n == old else n
+                                                    for n in a.indicators]})
+                for a in plan.activities
+            ]
+            return plan.updated(indicators=indicators, activities=activities)
+
+        name = self.indicator_name.value.strip()
+        if self._change(f"Updated indicator “{name}”", make, subject="indicator"):
+            self._select(self.indicator_selector, name)
+
+    def remove_indicator(self) -> None:
+        """Remove the selected indicator; activities stop referring to it."""
+        name = self.indicator_selector.value
+        if name == NEW:
+            self._say("Choose the indicator to remove in the list “Indicator” first.", ok=False)
+            return
+        self._change(f"Removed indicator “{name}” and its links (Undo brings it back)",
+                     lambda plan: plan.without_indicator(name))
+
+    # -- milestones ------------------------------------------------------------------------
+
+    def _milestone_selected(self, change) -> None:
+        if self._syncing or change["new"] == NEW:
+            return
+        milestone = self.plan.milestones[change["new"]]
+        with self._quiet():
+            self.milestone_title.value = milestone.title
+            _bound(self.milestone_month, 0, self.plan.horizon_months, milestone.month)
+            self.milestone_kind.value = milestone.kind
+
+    def add_milestone(self) -> None:
+        """Add the milestone in the form (the Add button)."""
+        title = self.milestone_title.value.strip()
+        milestone = {"title": self.milestone_title.value, "month": self.milestone_month.value,
+                     "kind": self.milestone_kind.value}
+        self._change(f"Added milestone “{title}”",
+                     lambda plan: plan.with_milestone(Milestone(**milestone)),
+                     subject="milestone")
+
+    def remove_milestone(self) -> None:
+        """Remove the selected milestone (only that one, even if another has its title)."""
+        index = self.milestone_selector.value
+        if index == NEW:
+            self._say("Choose the milestone to remove in the list “Milestone” first.", ok=False)
+            return
+        title = self.plan.milestones[index].title
+        self._change(f"Removed milestone “{title}” (Undo brings it back)",
+                     lambda plan: plan.updated(
+                         milestones=[m for n, m in enumerate(plan.milestones) if n != index]))
+
+    # -- undo --------------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        """Go back to the plan as it was before the last change, and save that."""
+        if not self.history:
+            self._say("Nothing to undo yet.")
+            return
+        self.plan = self.history.pop()
+        self._merge_key = None
+        with self._quiet():
+            self._show_plan_fields()
+        self._saved_and_refreshed("Undid the last change")
+        selected = self.activity_selector.value
+        if selected != NEW:
+            with self._quiet():
+                self._fill_activity_form(self.plan.activity(selected))
+            self.activity_hint.value = ""

@@ -1,0 +1,85 @@
+"""The self-check widget: answer first, get feedback, and only then see the answer.
+
+``SelfCheckWidget("start-six-month-phases")`` shows the question from
+``course/self_checks``; "Check my answer" gives feedback on the learner's own
+choice, and "Show the answer" stays disabled until the learner has tried once, so
+the answer is never in view before the learner has thought about it.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+from consortia import self_checks
+
+
+class SelfCheckWidget:
+    """One self-check question as a small form with feedback."""
+
+    def __init__(self, check_id: str):
+        self.check = self_checks.get(check_id)
+        self.attempts = 0
+        self.solved = False
+        self.prompt = w.HTML(f"<b>Check yourself.</b> {escape(self.check.prompt)}")
+        if self.check.kind == "choice":
+            self.choice = w.RadioButtons(
+                options=[(o.text, i) for i, o in enumerate(self.check.options)],
+                value=None, layout=w.Layout(width="auto"))
+            inputs: list[w.Widget] = [self.choice]
+        elif self.check.kind == "multiple":
+            self.boxes = [w.Checkbox(value=False, description=o.text, indent=False,
+                                     layout=w.Layout(width="auto"))
+                          for o in self.check.options]
+            inputs = [w.HTML("<i>Tick every answer that is right.</i>"), *self.boxes]
+        else:
+            unit = f" in {self.check.unit}" if self.check.unit else ""
+            self.number = w.Text(placeholder=f"a number{unit}")
+            inputs = [self.number]
+        self.check_button = w.Button(description="Check my answer", button_style="primary")
+        self.reveal_button = w.Button(description="Show the answer", disabled=True,
+                                      tooltip="Try once first")
+        self.feedback = w.HTML()
+        self.check_button.on_click(lambda _: self.submit())
+        self.reveal_button.on_click(lambda _: self.reveal())
+        self.widget = w.VBox([self.prompt, *inputs,
+                              w.HBox([self.check_button, self.reveal_button]), self.feedback],
+                             layout=w.Layout(border="1px solid #ccc", padding="8px"))
+
+    def current_answer(self) -> object:
+        """What the learner has chosen or typed so far."""
+        if self.check.kind == "choice":
+            return self.choice.value
+        if self.check.kind == "multiple":
+            return {i for i, box in enumerate(self.boxes) if box.value}
+        return self.number.value
+
+    def submit(self) -> self_checks.Verdict:
+        """Judge the current answer and show the feedback."""
+        verdict = self_checks.judge(self.check, self.current_answer())
+        self.attempts += 1
+        self.solved = self.solved or verdict.correct
+        self.reveal_button.disabled = False
+        colour = "#1a7f37" if verdict.correct else "#9a6700"
+        mark = "✔" if verdict.correct else "✘"
+        self.feedback.value = (f'<p style="color:{colour}"><b>{mark}</b> '
+                               f"{escape(verdict.message)}</p>")
+        return verdict
+
+    def reveal(self) -> str:
+        """Show the answer, with its source (only possible after a first try)."""
+        if not self.attempts:
+            return ""
+        text = self_checks.answer_text(self.check)
+        self.feedback.value += (f"<p><b>Answer:</b> {escape(text)} "
+                                f"<i>({escape(self.check.source)})</i></p>")
+        return text
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def self_check(check_id: str) -> SelfCheckWidget:
+    """The self-check ``check_id`` as a widget (the usual call in a lesson)."""
+    return SelfCheckWidget(check_id)
