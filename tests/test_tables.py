@@ -17,9 +17,11 @@ def test_show_keeps_long_text_whole():
 
 
 def test_show_hides_the_index_and_blanks_missing_values():
-    frame = pd.DataFrame({"stage": pd.array([1, None], dtype="Int64"), "value": [9000.0, 1.38]})
+    frame = pd.DataFrame({"stage": pd.array([1, None], dtype="Int64"),
+                          "value": [266000.0, 1.38], "year": [2013.0, 2010.0]})
     html = show(frame, caption="Stages").to_html()
     assert "Stages" in html
     assert "<NA>" not in html and "nan" not in html
-    assert "9,000" in html and "1.38" in html
+    assert "266,000" in html and "1.38" in html
+    assert "2013" in html and "2,013" not in html  # years read as years
     assert 'class="row_heading' not in html

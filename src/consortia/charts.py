@@ -125,7 +125,7 @@ def phase_timeline(highlight_work_programme: bool = True):
         ax.annotate(
             f"Work programme agreed in 2014:\nphases III-V in about {months} months "
             "(SELA 2014 §8)",
-            xy=((begin + end) / 2, first - 1.6),
+            xy=((begin + end) / 2, first - 1.45),  # the top edge of phase III's bar
             xytext=(end + 1.5, 0.2),
             fontsize=FONT_SIZE - 1,
             arrowprops={"arrowstyle": "->"},

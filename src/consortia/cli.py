@@ -15,6 +15,7 @@ Commands::
     consortia plan show FILE --out plan.html    a self-contained page of the plan
     consortia plan schema                       the JSON Schema of plan files
     consortia planner [FILE]                    the planner as a web page (Voila)
+    consortia course build --out DIR [--trainer]   the course as a static web site
 
 Errors a user can fix (unknown phase or case, a broken data or plan file) print one
 clear line on stderr and exit with status 2 (1 for findings of ``check-data`` and
@@ -214,6 +215,17 @@ def cmd_planner(args: argparse.Namespace) -> int:
                              open_browser=not args.no_browser)
 
 
+def cmd_course_build(args: argparse.Namespace) -> int:
+    from consortia import site
+
+    files = site.build_site(args.out, trainer=args.trainer, only=args.only,
+                            workers=args.workers,
+                            progress=lambda line: print(line, flush=True))
+    edition = "trainer" if args.trainer else "learner"
+    print(f"Wrote {len(files)} pages ({edition} edition): open {files[0]} in a browser.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="consortia",
@@ -259,6 +271,18 @@ def build_parser() -> argparse.ArgumentParser:
     plan_sub.add_parser("schema", help="print the JSON Schema of plan files").set_defaults(
         func=cmd_plan_schema
     )
+
+    course_parser = sub.add_parser("course", help="the course: build a static web site")
+    course_sub = course_parser.add_subparsers(dest="course_command", metavar="ACTION",
+                                              required=True)
+    p = course_sub.add_parser("build", help="write every lesson and case study as web pages")
+    p.add_argument("--out", required=True, help="folder for the site, e.g. site")
+    p.add_argument("--trainer", action="store_true", help="keep the notes for trainers "
+                   "and add the trainer's guide")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="only these notebooks (file "
+                   "names without .ipynb), e.g. 00_start_here belize")
+    p.add_argument("--workers", type=int, help="notebooks run at once (default: cores)")
+    p.set_defaults(func=cmd_course_build)
 
     p = sub.add_parser("planner", help="open the planner as a web page (no code shown)")
     p.add_argument("file", nargs="?", default="plan.json", help="the plan file (default "

@@ -90,7 +90,7 @@ def phases_frame() -> pd.DataFrame:
     """The phases as a table: one row per phase, in order.
 
     Columns: ``number``, ``numeral``, ``title``, ``short_title``, ``purpose``,
-    ``activities`` (count), ``duration_months``, ``start_month``, ``depends_on``,
+    ``purpose_source``, ``activities`` (count), ``duration_months``, ``start_month``, ``depends_on``,
     ``sources`` (joined with "; ").
     """
     import pandas as pd
@@ -103,6 +103,7 @@ def phases_frame() -> pd.DataFrame:
             "title": p.title,
             "short_title": p.short_title,
             "purpose": p.purpose.text,
+            "purpose_source": p.purpose.source,
             "activities": len(p.activities),
             "duration_months": p.duration_months,
             "start_month": starts[p.number],

@@ -35,8 +35,10 @@ def show(frame: pd.DataFrame, caption: str | None = None) -> Styler:
 
 
 def _format_cell(value: object) -> str:
+    # whole numbers print without decimals; separators only from 10,000 up, so that
+    # years (2013) and small counts read as written in the sources
     if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
+        value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)
     return str(value)

@@ -76,8 +76,20 @@ class SelfCheckWidget:
                                 f"<i>({escape(self.check.source)})</i></p>")
         return text
 
+    def static_html(self) -> str:
+        """The question for a printed page: options listed, the answer folded away."""
+        items = "".join(f"<li>{escape(o.text)}</li>" for o in self.check.options)
+        options = f"<ul>{items}</ul>" if items else ""
+        answer = escape(self_checks.answer_text(self.check))
+        return (f'<div style="border:1px solid #ccc;padding:8px">{self.prompt.value}'
+                f"{options}<details><summary>Show the answer</summary><p>{answer} "
+                f"<i>({escape(self.check.source)})</i></p></details></div>")
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        # JupyterLab shows the live widget; a static page (the course site) the HTML
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.static_html()
+        return bundle
 
 
 def self_check(check_id: str) -> SelfCheckWidget:
