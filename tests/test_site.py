@@ -34,11 +34,11 @@ def test_learner_edition_leaves_out_trainer_notes(built):
     assert "Start here" in page
     assert "the first 20 minutes of a workshop" not in page
     assert not (root / "learner" / "trainers").exists()
-    assert [p.name for p in learner][0] == "index.html"
+    assert learner[0].name == "index.html"
 
 
 def test_trainer_edition_keeps_them_and_adds_the_guide(built):
-    root, _, trainer = built
+    root, _, _ = built
     page = (root / "trainer" / "lessons" / "00_start_here.html").read_text(encoding="utf-8")
     assert "the first 20 minutes of a workshop" in page
     guide = (root / "trainer" / "trainers" / "trainer_guide.html").read_text(encoding="utf-8")
