@@ -53,6 +53,7 @@ BREAKERS = {
         lambda p: p.updated(milestones=[m.model_copy(update={"month": 30})
                                         for m in p.milestones]), "Six-month review"),
     "mark-before-rules": (lambda p: _activity(p, "A6", start_month=1, justification="x"), "A6"),
+    "mark-without-legal-owner": (lambda p: p.without_activity("A5"), "A6"),
     "no-objectives": (lambda p: p.updated(objectives=[]), "objectives"),
     "few-partner-kinds": (
         lambda p: p.updated(members=p.members.model_copy(update={"kinds": ["producers"]})),
@@ -107,6 +108,12 @@ def test_mark_needs_rules_of_production_at_all():
     plan = _activity(good_plan(), "A1", sets_production_rules=False)
     (finding,) = [f for f in rules.check_plan(plan) if f.code == "mark-before-rules"]
     assert "no activity agrees the rules of production" in finding.message
+
+
+def test_legal_constitution_must_start_before_the_mark():
+    plan = _activity(good_plan(), "A5", start_month=10)
+    (finding,) = [f for f in rules.check_plan(plan) if f.code == "mark-without-legal-owner"]
+    assert "before the group's legal constitution (month 10)" in finding.message
 
 
 def test_a_plan_without_mark_work_needs_no_rules():

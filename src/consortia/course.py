@@ -187,3 +187,21 @@ def schedule(format_key: str = "three-day", path: Path | None = None):
         )
     return pd.DataFrame(rows, columns=["day", "start", "end", "minutes", "session", "lesson",
                                        "title", "kind"])
+
+
+def schedule_view(format_key: str = "three-day"):
+    """A schedule as a table for the trainer's guide: one row per block, day by day."""
+    from consortia.tables import show
+
+    frame = schedule(format_key)
+    frame = frame.assign(time=frame["start"] + "-" + frame["end"])
+    fmt = workshop_formats()[format_key]
+    shown = frame[["day", "time", "minutes", "lesson", "title", "session"]]
+    return show(shown, caption=f"{fmt.title}: computed from course/syllabus.yaml")
+
+
+def schedule_summary(format_key: str = "three-day") -> dict[str, int]:
+    """Minutes of lessons, fixed sessions, breaks and buffer in a format."""
+    frame = schedule(format_key)
+    return {kind: int(frame.loc[frame["kind"] == kind, "minutes"].sum())
+            for kind in ("lesson", "fixed", "break", "buffer")}

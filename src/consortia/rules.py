@@ -28,8 +28,9 @@ EARLY_PHASES = (3, 4, 5)
 EARLY_PHASES_MONTHS = 6
 #: The longest gap between reviews (SELA 2014 §21).
 MAX_REVIEW_MONTHS = 6
-#: The collective mark and certification phase.
+#: The collective mark and certification phase, and the legal constitution before it.
 MARK_PHASE = 9
+LEGAL_PHASE = 8
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,21 @@ def _mark_after_rules(plan: ActionPlan):
                 f"{_label(a)} starts in month {a.start_month}, before the rules of production "
                 f"are agreed (month {rules_ready})."
             )
+
+
+@check("mark-without-legal-owner")
+def _mark_owner(plan: ActionPlan):
+    mark_work = [a for a in plan.activities if a.phase == MARK_PHASE]
+    if not mark_work:
+        return
+    first = min(mark_work, key=lambda a: a.start_month)
+    legal = [a.start_month for a in plan.activities if a.phase == LEGAL_PHASE]
+    if not legal:
+        yield first.id, (f"{_label(first)} works on the collective mark, but no phase VIII "
+                         "activity gives the group a legal form to own it.")
+    elif min(legal) > first.start_month and not first.justification:
+        yield first.id, (f"{_label(first)} starts in month {first.start_month}, before the "
+                         f"group's legal constitution (month {min(legal)}).")
 
 
 # --- the plan as a whole -----------------------------------------------------------------
