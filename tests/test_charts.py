@@ -121,3 +121,14 @@ def test_svg_gantt_escapes_text_and_flags_mistakes():
     ET.fromstring(svg)
     assert "Tom &amp; Jerry &lt;cacao&gt;" in svg
     assert svg.count('fill="url(#flag)"') == 1
+
+
+def test_milestone_labels_at_the_end_of_the_plan_stay_inside():
+    from consortia.models import Milestone
+    from plan_fixtures import good_plan
+
+    plan = good_plan().with_milestone(Milestone(title="Final review", month=24, kind="review"))
+    ax = charts.plan_gantt(plan).axes[0]
+    (label,) = [t for t in ax.texts if t.get_text().strip() == "Final review"]
+    assert label.get_horizontalalignment() == "right"
+    assert 'text-anchor="end" y=' in charts.plan_gantt_svg(plan)

@@ -241,9 +241,11 @@ def plan_gantt(plan, title: str | None = None):
     for index, (month, label, market) in enumerate(layout.milestones):
         ax.axvline(month, color="#D55E00" if market else "#555555", linestyle="--",
                    linewidth=1.6 if market else 1)
-        ax.text(month, -0.95 - 0.7 * (index % 2), f" {label}", fontsize=FONT_SIZE - 3,
-                fontweight="bold" if market else "normal", va="center", ha="left",
-                clip_on=True)
+        # labels near the right edge run leftwards so that they are not cut off
+        near_end = month > layout.x_min + 0.7 * (layout.x_max - layout.x_min)
+        ax.text(month, -0.95 - 0.7 * (index % 2), f"{label} " if near_end else f" {label}",
+                fontsize=FONT_SIZE - 3, fontweight="bold" if market else "normal",
+                va="center", ha="right" if near_end else "left", clip_on=True)
     ax.set_xlim(layout.x_min, layout.x_max)
     ax.set_xlabel("Month of the plan", fontsize=FONT_SIZE)
     ax.tick_params(axis="x", labelsize=FONT_SIZE - 2)
@@ -322,7 +324,10 @@ def plan_gantt_svg(plan, title: str | None = None) -> str:
         out.append(f'<line x1="{x(month):.1f}" x2="{x(month):.1f}" y1="{32 + 16 * (index % 2)}" '
                    f'y2="{bottom}" stroke="{colour}" stroke-dasharray="5,3" '
                    f'stroke-width="{1.8 if market else 1}"/>')
-        out.append(f'<text x="{x(month) + 3:.1f}" y="{44 + 16 * (index % 2)}" '
+        near_end = month > layout.x_min + 0.7 * span
+        anchor = (f'x="{x(month) - 3:.1f}" text-anchor="end"' if near_end
+                  else f'x="{x(month) + 3:.1f}"')
+        out.append(f'<text {anchor} y="{44 + 16 * (index % 2)}" '
                    f'font-weight="{"bold" if market else "normal"}">{escape(label)}</text>')
     out.append(f'<rect x="{left}" y="{top_pad - 6}" width="{plot_w}" '
                f'height="{bottom - top_pad + 6}" fill="none" stroke="black"/>')

@@ -90,8 +90,8 @@ def phases_frame() -> pd.DataFrame:
     """The phases as a table: one row per phase, in order.
 
     Columns: ``number``, ``numeral``, ``title``, ``short_title``, ``purpose``,
-    ``purpose_source``, ``activities`` (count), ``duration_months``, ``start_month``, ``depends_on``,
-    ``sources`` (joined with "; ").
+    ``purpose_source``, ``activities`` (count), ``duration_months``, ``start_month``,
+    ``depends_on``, ``sources`` (joined with "; ").
     """
     import pandas as pd
 
