@@ -225,3 +225,14 @@ def test_saved_plans_get_ordinary_permissions(tmp_path):
         assert path.stat().st_mode & 0o777 == 0o640  # an existing file keeps its mode
     finally:
         os.umask(umask)
+
+
+def test_new_plan_can_choose_among_a_cases_products():
+    from consortia import cases
+
+    names = [p.name for p in cases.case("bahamas").products]
+    assert len(names) > 1
+    salt = plans.new_plan("bahamas", product="salt")
+    assert "salt" in salt.product.lower() and salt.product in names
+    with pytest.raises(ValueError, match="no product matching 'gold'"):
+        plans.new_plan("bahamas", product="gold")

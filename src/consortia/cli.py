@@ -160,7 +160,7 @@ def cmd_plan_new(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise UserError(f"{out} already exists; choose another --out or add --force "
                         "to replace it")
-    new = plans.new_plan(args.case, consortium=args.name)
+    new = plans.new_plan(args.case, consortium=args.name, product=args.product)
     plans.save_plan(new, out)
     findings = rules.check_plan(new)
     print(f"Wrote {out}: {new.consortium} ({len(new.activities)} starter activities).")
@@ -258,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--case", help="the case to start from, e.g. belize")
     p.add_argument("--out", required=True, help="the plan file to write, e.g. plan.json")
     p.add_argument("--name", help="the consortium's name")
+    p.add_argument("--product", help="for cases with several products, which one "
+                   "(part of its name, e.g. salt)")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(func=cmd_plan_new)
     p = plan_sub.add_parser("check", help="check a plan against the methodology's rules")

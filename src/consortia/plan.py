@@ -157,10 +157,12 @@ def plan_schema() -> dict:
     }
 
 
-def new_plan(case_slug: str | None = None, consortium: str | None = None) -> ActionPlan:
+def new_plan(case_slug: str | None = None, consortium: str | None = None,
+             product: str | None = None) -> ActionPlan:
     """A new plan, pre-filled from a case study when ``case_slug`` is given.
 
-    The plan carries the case's country, first product and territory, a six-month
+    The plan carries the case's country, its product (the first one, or the one
+    named by ``product`` for cases with several) and territory, a six-month
     review cadence (SELA 2014 §21) and one starter activity for each of phases III,
     IV and V, laid over the first six months as the 2014 work programme expects
     (§8). Owners and indicators are left empty for the team to fill in: the
@@ -173,12 +175,19 @@ def new_plan(case_slug: str | None = None, consortium: str | None = None) -> Act
         from consortia import cases
 
         case = cases.case(case_slug)
-        product = case.products[0]
+        chosen = case.products[0]
+        if product:
+            matches = [p for p in case.products if product.casefold() in p.name.casefold()]
+            if not matches:
+                names = "; ".join(p.name for p in case.products)
+                raise ValueError(f"Case {case.slug!r} has no product matching {product!r}. "
+                                 f"Its products: {names}.")
+            chosen = matches[0]
         fields.update(
             consortium=consortium or f"{case.name} consortium",
             country=case.country,
-            product=product.name,
-            territory=product.territory,
+            product=chosen.name,
+            territory=chosen.territory,
             case=case.slug,
         )
     activities = []
