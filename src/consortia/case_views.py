@@ -24,6 +24,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from consortia import cases, charts, methodology
+from consortia.tables import HTMLBlock
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,19 +64,6 @@ MEETING_LABEL = "Meeting in Piura and Lima, May 2014 (SELA 2014 §1)"
 _FONT = charts.FONT_SIZE
 # Phase colours dark enough to need white text on top of them.
 _DARK_PHASES = {6, 7, 10}
-
-
-class HTMLBlock:
-    """A block of HTML a notebook displays as such (and a test can read as text)."""
-
-    def __init__(self, html: str):
-        self.html = html
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
 
 
 # --- the summary card ------------------------------------------------------------------

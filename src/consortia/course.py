@@ -15,6 +15,7 @@ from pathlib import Path
 
 from consortia.datafiles import load_yaml_model
 from consortia.models import Lesson, Syllabus
+from consortia.tables import HTMLBlock
 
 #: Set this environment variable to use another course folder.
 COURSE_DIR_ENV = "CONSORTIA_COURSE_DIR"
@@ -53,24 +54,11 @@ def lesson(lesson_id: str | int) -> Lesson:
     raise ValueError(f"Unknown lesson {lesson_id!r}. Valid lessons: {valid}.")
 
 
-class _HTMLBlock:
-    """A block of HTML that a notebook displays (and that tests can read)."""
-
-    def __init__(self, html: str):
-        self.html = html
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
-
-
 def _items(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(text)}</li>" for text in items) + "</ul>"
 
 
-def lesson_header(lesson_id: str | int) -> _HTMLBlock:
+def lesson_header(lesson_id: str | int) -> HTMLBlock:
     """The opening box of a lesson: its questions, objectives and time."""
     item = lesson(lesson_id)
     minutes = (f"{item.teaching_minutes} minutes of teaching"
@@ -85,10 +73,10 @@ def lesson_header(lesson_id: str | int) -> _HTMLBlock:
         f"<p><b>By the end you will be able to</b></p>{_items(item.objectives)}"
         "</div>"
     )
-    return _HTMLBlock(html)
+    return HTMLBlock(html)
 
 
-def lesson_footer(lesson_id: str | int) -> _HTMLBlock:
+def lesson_footer(lesson_id: str | int) -> HTMLBlock:
     """The closing box of a lesson: its key points, and what comes next."""
     item = lesson(lesson_id)
     order = [x.id for x in lessons()]
@@ -102,7 +90,7 @@ def lesson_footer(lesson_id: str | int) -> _HTMLBlock:
         'background: #f2faf6">'
         f"<p><b>Key points</b></p>{_items(item.key_points)}{after}</div>"
     )
-    return _HTMLBlock(html)
+    return HTMLBlock(html)
 
 
 # --- workshop schedules -------------------------------------------------------------------

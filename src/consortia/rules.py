@@ -258,14 +258,20 @@ def _milestone_months(plan: ActionPlan):
             )
 
 
+def _mark_work(plan: ActionPlan) -> list:
+    """The plan's phase IX activities (collective mark, certification), earliest first."""
+    return sorted((a for a in plan.activities if a.phase == MARK_PHASE),
+                  key=lambda a: a.start_month)
+
+
 @check("mark-before-rules")
 def _mark_after_rules(plan: ActionPlan):
-    mark_work = [a for a in plan.activities if a.phase == MARK_PHASE]
+    mark_work = _mark_work(plan)
     if not mark_work:
         return
     rules_work = [a for a in plan.activities if a.sets_production_rules]
     if not rules_work:
-        first = min(mark_work, key=lambda a: a.start_month)
+        first = mark_work[0]
         yield first.id, (
             f"{_label(first)} works on the collective mark, but no activity agrees the "
             "rules of production it would guarantee."
@@ -282,10 +288,10 @@ def _mark_after_rules(plan: ActionPlan):
 
 @check("mark-without-legal-owner")
 def _mark_owner(plan: ActionPlan):
-    mark_work = [a for a in plan.activities if a.phase == MARK_PHASE]
+    mark_work = _mark_work(plan)
     if not mark_work:
         return
-    first = min(mark_work, key=lambda a: a.start_month)
+    first = mark_work[0]
     legal = [a.start_month for a in plan.activities if a.phase == LEGAL_PHASE]
     if not legal:
         yield first.id, (f"{_label(first)} works on the collective mark, but no phase VIII "

@@ -1,4 +1,6 @@
-"""Show a table in a notebook in full: no cut-off text, no index column, wrapped cells.
+"""Display helpers for notebooks: tables shown in full, and blocks of ready HTML.
+
+Tables: no cut-off text, no index column, wrapped cells.
 
 pandas shortens long text to 50 characters when it prints a DataFrame, which hides
 exactly what a learner needs to read (a phase's purpose, a case's stage). ``show``
@@ -13,6 +15,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
+
+
+class HTMLBlock:
+    """A block of HTML a notebook displays as such (and a test can read as text)."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
 
 
 def show(frame: pd.DataFrame, caption: str | None = None) -> Styler:
