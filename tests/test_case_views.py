@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 CASE_STUDIES = REPO / "case_studies"
 SLUGS = sorted(c.slug for c in cases.all_cases())
 
-#: Notebooks in case_studies/ that present several cases, not one (none exist yet).
+#: Notebooks in case_studies/ that present several cases, not one.
 OVERVIEW_NOTEBOOKS = {"compare_caribbean"}
 
 

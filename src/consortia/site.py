@@ -53,8 +53,7 @@ def pages(trainer: bool = False, only: list[str] | None = None) -> list[Page]:
     names = {c.slug: c.name for c in all_cases()}
     for path in sorted(studies.glob("*.ipynb")):
         found.append(Page(path, f"cases/{path.stem}.html",
-                          names.get(path.stem, path.stem.replace("_", " ").capitalize()),
-                          "Case studies"))
+                          names.get(path.stem) or _first_heading(path), "Case studies"))
     guide = course.course_dir() / "trainer_guide.ipynb"
     if trainer and guide.is_file():
         found.append(Page(guide, "trainers/trainer_guide.html", "Trainer's guide",
@@ -62,6 +61,18 @@ def pages(trainer: bool = False, only: list[str] | None = None) -> list[Page]:
     if only is not None:
         found = [p for p in found if p.source.stem in only]
     return found
+
+
+def _first_heading(path: Path) -> str:
+    """The first markdown heading of a notebook (its title), or its file name."""
+    import json
+
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return path.stem.replace("_", " ").capitalize()
 
 
 def _static_outputs(nb) -> None:
