@@ -28,12 +28,8 @@ if TYPE_CHECKING:
 
     from consortia.models import ActionPlan
 
-#: What the planner calls each severity (the same words as its findings panel).
-SEVERITY_LABELS = {
-    "error": "Must fix",
-    "warning": "Should fix",
-    "advice": "Worth improving",
-}
+#: What the planner calls each severity (defined once, in :mod:`consortia.rules`).
+SEVERITY_LABELS = rules.SEVERITY_LABELS
 
 #: Columns of :func:`rule_table`, in order; ``details=True`` adds :data:`DETAIL_COLUMNS`.
 COLUMNS = ["code", "severity", "label", "title", "source"]

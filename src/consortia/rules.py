@@ -22,6 +22,8 @@ from consortia.models import MARKET_MILESTONES, ActionPlan, Rule, RuleBook
 
 #: The order findings are listed in: the most serious first.
 SEVERITY_ORDER = {"error": 0, "warning": 1, "advice": 2}
+#: What a participant reads for each severity (the planner, the rule table, pages).
+SEVERITY_LABELS = {"error": "Must fix", "warning": "Should fix", "advice": "Worth improving"}
 
 #: The 2014 work programme: phases III to V within about six months (SELA 2014 §8).
 EARLY_PHASES = (3, 4, 5)

@@ -106,9 +106,9 @@ FIELD_LABELS = {
 
 #: Severity -> (label shown, text colour, background colour).
 SEVERITY_STYLE = {
-    "error": ("Must fix", "#a50e0e", "#fce8e6"),
-    "warning": ("Should fix", "#8a4b00", "#fef3e0"),
-    "advice": ("Worth improving", "#174ea6", "#e8f0fe"),
+    "error": (rules.SEVERITY_LABELS["error"], "#a50e0e", "#fce8e6"),
+    "warning": (rules.SEVERITY_LABELS["warning"], "#8a4b00", "#fef3e0"),
+    "advice": (rules.SEVERITY_LABELS["advice"], "#174ea6", "#e8f0fe"),
 }
 
 _STYLE = {"description_width": "170px"}
