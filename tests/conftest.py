@@ -49,3 +49,14 @@ def write_case(tmp_path):
         return tmp_path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def graded_cohort(tmp_path_factory):
+    """The synthetic 30-submission cohort, graded once per test session.
+
+    Shared by the autograde, feedback and report tests (see grading_fixtures.py).
+    """
+    from grading_fixtures import grade_cohort_once
+
+    return grade_cohort_once(tmp_path_factory)

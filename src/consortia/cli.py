@@ -17,6 +17,10 @@ Commands::
     consortia planner [FILE]                    the planner as a web page (Voila)
     consortia course build --out DIR [--trainer]   the course as a static web site
 
+    consortia workshop new DIR --students CSV   an nbgrader course folder for one cohort
+    consortia grade DIR [ASSIGNMENT]            autograde every submission (parallel,
+                                                sandboxed), write feedback and reports
+
 Errors a user can fix (unknown phase or case, a broken data or plan file) print one
 clear line on stderr and exit with status 2 (1 for findings of ``check-data`` and
 errors of ``plan check``); the command never shows a traceback for them.
@@ -226,6 +230,51 @@ def cmd_course_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workshop_new(args: argparse.Namespace) -> int:
+    from consortia.grading import workshop
+
+    made = workshop.new_workshop(args.dir, args.students, solutions=args.solutions,
+                                 course_id=args.course_id, timeout=args.timeout)
+    print(f"Created {made.folder} (course {made.course_id}): {len(made.participants)} "
+          f"participants, {len(made.assignments)} assignments ({', '.join(made.assignments)}).")
+    if made.ignored_columns:
+        ignored = ", ".join(made.ignored_columns)
+        print(f"  ignored columns of the class list, not stored: {ignored}")
+    print(f"Next: hand out release/, collect work into submitted/ (see "
+          f"{made.folder / 'README.md'}), then run 'consortia grade {made.folder}'.")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from consortia.grading import autograde, feedback, report, sandbox
+
+    box = sandbox.resolve(args.sandbox)
+    print(f"consortia grade: sandbox {box.mode} ({box.describe()})", file=sys.stderr)
+    if box.mode == "none" and args.sandbox == "auto":
+        print(f"consortia grade: WARNING: no sandbox: {sandbox.bwrap_problem()}", file=sys.stderr)
+    run = autograde.grade(args.dir, args.assignment, workers=args.workers, timeout=args.timeout,
+                          notebook_timeout=args.notebook_timeout, sandbox=args.sandbox,
+                          progress=sys.stderr)
+    feedback.write_feedback(run.course, run.outcomes)
+    for name in run.assignments():
+        outcomes = run.of(name)
+        html, csv_file = report.write_report(run.course, name, outcomes)
+        handed = [o for o in outcomes if o.status != "absent"]
+        flagged = [o for o in outcomes if o.status in ("failed", "missing")]
+        noted = [o for o in handed if o.notes]
+        print(f"{name}: {len(handed)} submissions in {run.seconds:.1f} s with {run.workers} "
+              f"workers: {len(handed) - len(flagged)} graded, {len(flagged)} flagged, "
+              f"{len(noted)} with grader notes (repairs, limits; see the report).")
+        print(f"  report: {html}\n  scores: {csv_file}")
+        for o in flagged:
+            print(_wrap(f"FLAGGED {o.student}: {o.reason}"))
+    if run.ignored:
+        print(_wrap("not graded, not an assignment of the course: " + ", ".join(run.ignored)))
+    if not run.outcomes:
+        print("Nothing to grade: no folders in submitted/ (see the course's README.md).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="consortia",
@@ -293,6 +342,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_planner)
+
+    ws = sub.add_parser("workshop", help="course folders for nbgrader: new")
+    ws_sub = ws.add_subparsers(dest="workshop_command", metavar="ACTION", required=True)
+    p = ws_sub.add_parser("new", help="set up an nbgrader course folder for one cohort")
+    p.add_argument("dir", help="the course folder to create (new or empty)")
+    p.add_argument("--students", required=True, help="class list CSV: id, first_name, "
+                   "last_name (email optional; other columns are ignored)")
+    p.add_argument("--solutions", help="nbgrader source folder (default: the kit's solutions/)")
+    p.add_argument("--course-id", help="nbgrader course id (default: from the folder name)")
+    p.add_argument("--timeout", type=int, default=30, help="seconds a cell may run while "
+                   "graded (default 30)")
+    p.set_defaults(func=cmd_workshop_new)
+
+    p = sub.add_parser("grade", help="autograde all submissions, write feedback and reports")
+    p.add_argument("dir", help="the course folder (made by 'consortia workshop new')")
+    p.add_argument("assignment", nargs="?", help="only this assignment (default: all)")
+    p.add_argument("--workers", type=int, help="submissions graded at once (default: cores)")
+    p.add_argument("--timeout", type=float, help="seconds a cell may run (default: the course's "
+                   "nbgrader_config.py)")
+    p.add_argument("--notebook-timeout", type=float, help="seconds a whole notebook may run "
+                   "(default 300)")
+    p.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto",
+                   help="confine participants' code (default auto: bwrap if it works here)")
+    p.set_defaults(func=cmd_grade)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Notebook widgets of the kit (ipywidgets only): the phase planner, readiness and self-checks.
+"""Notebook widgets of the kit (ipywidgets only): planner, readiness, self-checks, rubric.
 
 Widgets are imported lazily, so ``import consortia.widgets`` stays cheap and a
 notebook that never shows a widget never loads ipywidgets or matplotlib::
@@ -16,13 +16,15 @@ if TYPE_CHECKING:
     from consortia.widgets.planner import PhasePlanner
     from consortia.widgets.quiz import self_check
     from consortia.widgets.readiness import ProductReadiness
+    from consortia.widgets.rubric import RubricGrader
 
 _WHERE = {
     "PhasePlanner": "consortia.widgets.planner",
     "ProductReadiness": "consortia.widgets.readiness",
+    "RubricGrader": "consortia.widgets.rubric",
     "self_check": "consortia.widgets.quiz",
 }
-__all__ = ["PhasePlanner", "ProductReadiness", "self_check"]
+__all__ = ["PhasePlanner", "ProductReadiness", "RubricGrader", "self_check"]
 
 
 def __getattr__(name: str):

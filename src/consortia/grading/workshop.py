@@ -1,0 +1,334 @@
+"""Set up an nbgrader course folder for one cohort: ``consortia workshop new DIR --students CSV``.
+
+The folder holds everything nbgrader and ``consortia grade`` need, and nothing more::
+
+    DIR/
+      nbgrader_config.py   course id, time limits, how deleted test cells are handled
+      gradebook.db         the assignments (from source/) and the participants (from the CSV)
+      source/<assignment>/ a copy of the kit's solutions/ (nbgrader's source step)
+      release/<assignment>/ the participants' version, generated (no solutions, no hidden tests)
+      submitted/           where participants' work goes (see README.md in DIR)
+      README.md            the layout and the next commands
+
+The class list is a CSV file with the columns ``id``, ``first_name``, ``last_name`` and,
+optionally, ``email``. Only those columns are stored; any other column is ignored
+(and reported), so a spreadsheet with phone numbers or notes leaks nothing into the
+gradebook. Ids become folder names, so they must be safe ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import logging
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REQUIRED_COLUMNS = ("id", "first_name", "last_name")
+OPTIONAL_COLUMNS = ("email",)
+
+#: A participant id is used as a folder name: letters, digits, '.', '_' and '-' only.
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+#: Folders nbgrader itself uses under the course folder (an id may not shadow them).
+RESERVED_IDS = {"source", "release", "submitted", "autograded", "feedback", "reports"}
+
+#: Seconds a cell may run while graded (nbgrader's ``Execute.timeout``).
+DEFAULT_CELL_TIMEOUT = 30
+
+MAX_CLASS_LIST_BYTES = 5 * 1024 * 1024
+
+CONFIG_TEMPLATE = '''\
+# nbgrader configuration of this cohort, written by 'consortia workshop new'.
+# Run nbgrader commands from this folder, or use 'consortia grade {folder_name}'.
+c = get_config()  # noqa: F821
+
+c.CourseDirectory.course_id = {course_id!r}
+
+# Seconds one cell may run while graded; a cell that runs longer is interrupted and
+# its tests score zero (consortia grade --timeout overrides it for one run).
+c.Execute.timeout = {timeout}
+
+# A participant who deleted a test cell is still graded: nbgrader puts the cell back
+# from source/ (and 'consortia grade' reports that it did).
+c.OverwriteCells.add_missing_cells = True
+'''
+
+README_TEMPLATE = """\
+# Course folder {course_id}
+
+Created by `consortia workshop new` for {students} participants and {assignments}
+assignments ({names}).
+
+## Layout
+
+- `nbgrader_config.py`: the course id and the time limits used when grading.
+- `gradebook.db`: nbgrader's gradebook (assignments, participants, scores). It holds
+  participants' names: keep this folder private.
+- `source/<assignment>/`: the instructor's notebooks, with solutions and hidden tests.
+- `release/<assignment>/`: what participants receive (no solutions, no hidden tests).
+- `submitted/<participant id>/<assignment>/<notebook>.ipynb`: hand-ins, one folder per
+  participant id of the class list, then one per assignment, holding the notebook(s)
+  with their original names and any file the assignment asks for (such as
+  `plan.json` for the action plan). An optional `timestamp.txt` (for example
+  `2025-03-01 14:05:00 UTC`) records when the work was handed in.
+- `autograded/`, `feedback/`, `reports/`: written by `consortia grade`.
+
+## Next steps
+
+1. Give participants the notebooks in `release/`.
+2. Put each hand-in into `submitted/<participant id>/<assignment>/`.
+3. Run `consortia grade {folder_name}` (or `consortia grade {folder_name} <assignment>`):
+   every submission is graded in parallel and in a sandbox; feedback goes to
+   `feedback/<participant id>/<assignment>/`, a cohort report and a CSV of scores to
+   `reports/<assignment>/`.
+"""
+
+
+class WorkshopError(ValueError):
+    """The course folder cannot be created as asked; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One row of the class list: only what grading needs."""
+
+    id: str
+    first_name: str
+    last_name: str
+    email: str | None = None
+
+
+@dataclass
+class Workshop:
+    """What ``new_workshop`` created."""
+
+    folder: Path
+    course_id: str
+    assignments: list[str]
+    participants: list[Participant]
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def read_class_list(path: Path | str) -> tuple[list[Participant], list[str]]:
+    """The participants of a class-list CSV, and the columns that were ignored.
+
+    Raises :class:`WorkshopError` naming the file, the line and the fix for a missing
+    column, an empty or duplicate id (ids differing only in case count as duplicates:
+    they would share a folder on some systems), an id that is not a safe folder name,
+    or a file that is not a CSV.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise WorkshopError(f"{path}: no such file; give the class list with --students") from None
+    except OSError as exc:
+        raise WorkshopError(f"{path}: cannot be read ({exc.strerror})") from None
+    if len(raw) > MAX_CLASS_LIST_BYTES:
+        raise WorkshopError(f"{path}: {len(raw):,} bytes is far too large for a class list")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise WorkshopError(f"{path}: not UTF-8 text; save the class list as 'CSV UTF-8'") from None
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else "id",
+                                      delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise WorkshopError(
+            f"{path}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(c) for c in missing)}; the first line must name the columns "
+            f"{', '.join(REQUIRED_COLUMNS)} (and optionally email)")
+    reader.fieldnames = header
+    ignored = [h for h in header if h and h not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    participants: list[Participant] = []
+    seen: dict[str, int] = {}
+    problems: list[str] = []
+    for row in reader:
+        line = reader.line_num
+        values = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+        if not any(values.values()):
+            continue  # blank line
+        pid = values.get("id", "")
+        if not pid:
+            problems.append(f"line {line}: the id is empty")
+            continue
+        if not SAFE_ID.match(pid) or pid.lower() in RESERVED_IDS:
+            problems.append(
+                f"line {line}: id {pid!r} is not a safe folder name (use 1 to 64 letters, "
+                "digits, '.', '_' or '-', starting with a letter or digit"
+                + (f"; {pid!r} is reserved" if pid.lower() in RESERVED_IDS else "") + ")")
+            continue
+        if pid.lower() in seen:
+            problems.append(f"line {line}: id {pid!r} is already used on line {seen[pid.lower()]}")
+            continue
+        seen[pid.lower()] = line
+        participants.append(Participant(pid, values.get("first_name", ""),
+                                        values.get("last_name", ""),
+                                        values.get("email") or None))
+    if problems:
+        shown = "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more"
+                                            if len(problems) > 10 else "")
+        raise WorkshopError(f"{path}: {shown}")
+    if not participants:
+        raise WorkshopError(f"{path}: no participants (only a header line?)")
+    return participants, ignored
+
+
+def kit_solutions() -> Path:
+    """The kit's ``solutions/`` folder (nbgrader source) in a clone of the kit."""
+    return Path(__file__).resolve().parents[3] / "solutions"
+
+
+def find_assignments(solutions: Path) -> list[str]:
+    """Names of the assignment folders in ``solutions`` (each holds at least one notebook)."""
+    if not solutions.is_dir():
+        return []
+    return sorted(p.name for p in solutions.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb")))
+
+
+def _course_id(folder: Path) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", folder.name).strip("-")
+    return slug or "consortia-course"
+
+
+def new_workshop(folder: Path | str, students: Path | str, *, solutions: Path | str | None = None,
+                 course_id: str | None = None, timeout: int = DEFAULT_CELL_TIMEOUT) -> Workshop:
+    """Create the course folder ``folder`` for the class list ``students``.
+
+    ``solutions`` defaults to the kit's ``solutions/``. Everything is checked before
+    anything is written; ``folder`` must not exist yet or be empty. Raises
+    :class:`WorkshopError` with a message that says what to fix.
+    """
+    folder = Path(folder).resolve()
+    participants, ignored = read_class_list(students)
+    solutions = Path(solutions) if solutions else kit_solutions()
+    assignments = find_assignments(solutions)
+    if not assignments:
+        raise WorkshopError(f"{solutions}: no assignments (sub-folders with a notebook) found; "
+                            "give the nbgrader source folder with --solutions")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise WorkshopError(f"{folder} already exists and is not empty; choose a new folder")
+    if timeout < 1:
+        raise WorkshopError("the cell timeout must be at least 1 second")
+    course_id = course_id or _course_id(folder)
+    if not re.match(r"^[A-Za-z0-9_-]+$", course_id):
+        raise WorkshopError(f"course id {course_id!r}: use letters, digits, '_' and '-' only")
+
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)  # the gradebook holds names; solutions are in source/
+    try:
+        _populate(folder, solutions, assignments, participants, course_id, timeout)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Workshop(folder, course_id, assignments, participants, ignored)
+
+
+def _populate(folder: Path, solutions: Path, assignments: list[str],
+              participants: list[Participant], course_id: str, timeout: int) -> None:
+    from nbgrader.api import Gradebook
+
+    (folder / "nbgrader_config.py").write_text(
+        CONFIG_TEMPLATE.format(course_id=course_id, timeout=int(timeout),
+                               folder_name=folder.name), encoding="utf-8")
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", ".*")
+    for name in assignments:
+        shutil.copytree(solutions / name, folder / "source" / name, ignore=ignore)
+    for sub in ("release", "submitted"):
+        (folder / sub).mkdir()
+    config = _config(folder)
+    with _scripts_on_path():
+        for name in assignments:
+            generate_release(folder, name, config)
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=config)
+    with Gradebook(coursedir.db_url, course_id) as gb, _quiet_sqlalchemy():
+        for p in participants:
+            fields = {"first_name": p.first_name, "last_name": p.last_name}
+            if p.email:
+                fields["email"] = p.email
+            gb.update_or_create_student(p.id, **fields)
+    (folder / "README.md").write_text(README_TEMPLATE.format(
+        course_id=course_id, students=len(participants), assignments=len(assignments),
+        names=", ".join(assignments), folder_name=folder.name), encoding="utf-8")
+
+
+def _config(folder: Path):
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    config.merge(PyFileConfigLoader("nbgrader_config.py", str(folder)).load_config())
+    config.CourseDirectory.root = str(folder)
+    return config
+
+
+@contextlib.contextmanager
+def _scripts_on_path():
+    """Put this Python's scripts folder on PATH for the duration.
+
+    nbgrader runs the ``alembic`` command when it creates a gradebook; in a virtual
+    environment that was not activated (``.venv/bin/consortia ...``) it is not on PATH.
+    """
+    scripts = os.path.dirname(sys.executable)
+    old = os.environ.get("PATH", "")
+    os.environ["PATH"] = scripts + os.pathsep + old if old else scripts
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = old
+
+
+@contextlib.contextmanager
+def _quiet_sqlalchemy():
+    """Hide SQLAlchemy 2.1's harmless 'not in session' warning when students are created."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        yield
+
+
+def generate_release(folder: Path, assignment: str, config=None) -> Path:
+    """Run nbgrader's ``generate_assignment`` for one assignment; return its release folder.
+
+    This also records the assignment, its notebooks and graded cells in the gradebook.
+    """
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+
+    config = config or _config(folder)
+    stream = io.StringIO()
+    log = logging.getLogger(f"consortia.grading.workshop.{assignment}")
+    log.propagate = False
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.ERROR)
+    log.addHandler(handler)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    app = GenerateAssignment(coursedir=coursedir, config=config, log=log)
+    app.force = True
+    app.create_assignment = True
+    try:
+        with _quiet_sqlalchemy():
+            app.start()
+    except Exception as exc:
+        detail = stream.getvalue().strip().splitlines()
+        raise WorkshopError(f"nbgrader could not generate the release of {assignment!r}: "
+                            f"{exc}" + (f" ({detail[-1]})" if detail else "")) from None
+    finally:
+        log.removeHandler(handler)
+    return folder / "release" / assignment
