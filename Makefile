@@ -8,6 +8,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+# JupyterLab refuses to start as root unless told to (containers, some lab machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help setup lab test lint format clean
 
@@ -31,7 +33,7 @@ lab: $(STAMP)
 	@echo "open it in your browser; course/00_start_here.ipynb opens first."
 	@echo "Stop the server with Ctrl+C (twice)."
 	@echo ""
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.port=$(PORT) course/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.port=$(PORT) $(ROOT_FLAG) course/00_start_here.ipynb
 
 test: $(STAMP)
 	$(BIN)/ruff check .
