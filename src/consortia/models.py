@@ -64,6 +64,13 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 PhaseNumber = Annotated[int, Field(ge=1, le=10)]
 
 
+def require_unique(values: list[str], what: str) -> None:
+    """Raise a ValueError naming the repeated values, if any (used by model validators)."""
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{what} must be unique; repeated: {repeated}")
+
+
 class KitModel(BaseModel):
     """Base for all data models: unknown keys are errors, strings are stripped."""
 
@@ -143,10 +150,7 @@ class CriteriaFile(KitModel):
 
     @model_validator(mode="after")
     def _unique_keys(self) -> CriteriaFile:
-        keys = [c.key for c in self.criteria]
-        duplicates = sorted({k for k in keys if keys.count(k) > 1})
-        if duplicates:
-            raise ValueError(f"criterion keys must be unique; repeated: {duplicates}")
+        require_unique([c.key for c in self.criteria], "criterion keys")
         return self
 
 
@@ -171,10 +175,7 @@ class RuleBook(KitModel):
 
     @model_validator(mode="after")
     def _unique_codes(self) -> RuleBook:
-        codes = [r.code for r in self.rules]
-        duplicates = sorted({c for c in codes if codes.count(c) > 1})
-        if duplicates:
-            raise ValueError(f"rule codes must be unique; repeated: {duplicates}")
+        require_unique([r.code for r in self.rules], "rule codes")
         return self
 
 

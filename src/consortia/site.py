@@ -51,7 +51,8 @@ def pages(trainer: bool = False, only: list[str] | None = None) -> list[Page]:
     ]
     studies = course.course_dir().parent / "case_studies"
     names = {c.slug: c.name for c in all_cases()}
-    for path in sorted(studies.glob("*.ipynb")):
+    # overview notebooks (not a single case) first, then the cases by file name
+    for path in sorted(studies.glob("*.ipynb"), key=lambda p: (p.stem in names, p.stem)):
         found.append(Page(path, f"cases/{path.stem}.html",
                           names.get(path.stem) or _first_heading(path), "Case studies"))
     guide = course.course_dir() / "trainer_guide.ipynb"

@@ -27,7 +27,7 @@ from pydantic import Field, model_validator
 
 from consortia import methodology
 from consortia.datafiles import load_yaml_model
-from consortia.models import CaseKind, KitModel, NonEmpty, Source
+from consortia.models import CaseKind, KitModel, NonEmpty, Source, require_unique
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,10 +77,7 @@ class ThemeBook(KitModel):
 
     @model_validator(mode="after")
     def _unique_keys(self) -> ThemeBook:
-        keys = [t.key for t in self.themes]
-        repeated = sorted({k for k in keys if keys.count(k) > 1})
-        if repeated:
-            raise ValueError(f"theme keys must be unique; repeated: {repeated}")
+        require_unique([t.key for t in self.themes], "theme keys")
         return self
 
 

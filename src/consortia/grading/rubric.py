@@ -33,7 +33,7 @@ from pydantic import Field, model_validator
 
 from consortia.datafiles import DataFileError, Problem, load_yaml_model
 from consortia.methodology import DATA_DIR
-from consortia.models import KitModel, NonEmpty, Source
+from consortia.models import KitModel, NonEmpty, Source, require_unique
 
 #: Where the kit's rubrics live.
 RUBRICS_DIR = DATA_DIR / "rubrics"
@@ -71,10 +71,7 @@ class Criterion(KitModel):
 
     @model_validator(mode="after")
     def _levels_make_sense(self) -> Criterion:
-        ids = [level.id for level in self.levels]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"level ids must be unique within a criterion; repeated: {repeated}")
+        require_unique([level.id for level in self.levels], "level ids within a criterion")
         points = [level.points for level in self.levels]
         if any(a >= b for a, b in itertools.pairwise(points)):
             raise ValueError(
@@ -119,10 +116,7 @@ class Rubric(KitModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:
-        ids = [c.id for c in self.criteria]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"criterion ids must be unique; repeated: {repeated}")
+        require_unique([c.id for c in self.criteria], "criterion ids")
         return self
 
     def criterion(self, criterion_id: str) -> Criterion:
