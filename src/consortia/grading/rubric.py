@@ -71,7 +71,7 @@ class Criterion(KitModel):
 
     @model_validator(mode="after")
     def _levels_make_sense(self) -> Criterion:
-        require_unique([level.id for level in self.levels], "level ids within a criterion")
+        require_unique([level.id for level in self.levels], "level ids")
         points = [level.points for level in self.levels]
         if any(a >= b for a, b in itertools.pairwise(points)):
             raise ValueError(
