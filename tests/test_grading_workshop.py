@@ -47,6 +47,15 @@ def test_course_folder_layout(course):
     assert "add_missing_cells = True" in config
 
 
+def test_exchange_lives_in_the_course_folder(course):
+    """Formgrader's release and collect buttons use the cohort's own exchange folder."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    assert config.Exchange.root == str(course / "exchange")
+    assert (course / "exchange").is_dir()
+
+
 def test_release_has_no_solutions_or_hidden_tests(course):
     text = (course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").read_text(encoding="utf-8")
     for secret in ("SOLUTION-ONLY-LINE", "SECRET-HIDDEN-CHECK", "MODEL-ANSWER-TEXT"):

@@ -57,6 +57,11 @@ c.Execute.timeout = {timeout}
 # A participant who deleted a test cell is still graded: nbgrader puts the cell back
 # from source/ (and 'consortia grade' reports that it did).
 c.OverwriteCells.add_missing_cells = True
+
+# nbgrader's exchange (the release and collect buttons of formgrader) lives in this
+# folder, not in the system-wide /usr/local/share/nbgrader/exchange.
+import os  # noqa: E402
+c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
 '''
 
 README_TEMPLATE = """\
@@ -246,7 +251,7 @@ def _populate(folder: Path, solutions: Path, assignments: list[str],
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", ".*")
     for name in assignments:
         shutil.copytree(solutions / name, folder / "source" / name, ignore=ignore)
-    for sub in ("release", "submitted"):
+    for sub in ("release", "submitted", "exchange"):
         (folder / sub).mkdir()
     config = _config(folder)
     with _scripts_on_path():
