@@ -236,3 +236,18 @@ def test_new_plan_can_choose_among_a_cases_products():
     assert "salt" in salt.product.lower() and salt.product in names
     with pytest.raises(ValueError, match="no product matching 'gold'"):
         plans.new_plan("bahamas", product="gold")
+
+
+def test_renaming_an_indicator_keeps_its_place_and_its_links():
+    plan = good_plan()
+    renamed = plan.indicators[0].model_copy(update={"name": "Members at meetings"})
+    changed = plan.with_indicator(renamed, replacing=MEETINGS)
+    assert changed.indicators[0].name == "Members at meetings"
+    assert len(changed.indicators) == len(plan.indicators)
+    linked = [a for a in plan.activities if MEETINGS in a.indicators]
+    assert linked and all("Members at meetings" in changed.activity(a.id).indicators
+                          for a in linked)
+    assert all(MEETINGS not in a.indicators for a in changed.activities)
+    other = plan.indicators[1].name
+    with pytest.raises(ValueError, match="already called"):
+        plan.with_indicator(renamed.model_copy(update={"name": other}), replacing=MEETINGS)

@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from consortia.datafiles import DataFileError, Problem, load_yaml_model
+from consortia.datafiles import DataFileError, Problem, load_yaml_folder
 from consortia.models import Case
 
 if TYPE_CHECKING:
@@ -48,26 +48,12 @@ def cases_dir() -> Path:
 def _load_all(folder: Path) -> tuple[Case, ...]:
     if not folder.is_dir():
         raise CaseDataError([Problem(folder, None, "folder of case files does not exist")])
-    paths = sorted(folder.glob("*.yaml"))
-    if not paths:
+    loaded, problems = load_yaml_folder(folder, Case, named_by="slug")
+    if not loaded and not problems:
         raise CaseDataError([Problem(folder, None, "holds no case files (*.yaml)")])
-    problems: list[Problem] = []
-    loaded: list[Case] = []
-    for path in paths:
-        try:
-            case_ = load_yaml_model(path, Case)
-        except DataFileError as exc:
-            problems.extend(exc.problems)
-            continue
-        if case_.slug != path.stem:
-            problems.append(
-                Problem(path, "slug", f"is {case_.slug!r} but the file is named "
-                        f"{path.name!r}; make them match")
-            )
-        loaded.append(case_)
     if problems:
         raise CaseDataError(problems)
-    return tuple(loaded)
+    return tuple(case_ for _, case_ in loaded)
 
 
 @cache

@@ -133,13 +133,6 @@ def phase_timeline(highlight_work_programme: bool = True):
     return fig
 
 
-def _phase_label(number: int) -> str:
-    if 1 <= number <= 10:
-        p = methodology.phase(number)
-        return f"{p.numeral} {p.short_title}"
-    return f"phase {number} (unknown)"
-
-
 @dataclass(frozen=True)
 class GanttRow:
     """One activity as drawn: where its bar goes, its colour and its label."""
@@ -195,7 +188,7 @@ def gantt_layout(plan, title: str | None = None) -> GanttLayout:
     return GanttLayout(
         title=title or f"{plan.consortium}: action plan",
         rows=rows, milestones=milestones, x_min=x_min, x_max=x_max,
-        legend=[(PHASE_COLOURS[n], _phase_label(n)) for n in used],
+        legend=[(PHASE_COLOURS[n], methodology.phase_label(n)) for n in used],
     )
 
 
@@ -367,7 +360,7 @@ def phase_coverage(plan, title: str | None = None):
         ax.text(months[n] + top * 0.01, n, f" {label}", va="center", fontsize=FONT_SIZE - 2,
                 style="normal" if counts[n] else "italic")
     ax.set_yticks(numbers)
-    ax.set_yticklabels([_phase_label(n) for n in numbers], fontsize=FONT_SIZE - 1)
+    ax.set_yticklabels([methodology.phase_label(n) for n in numbers], fontsize=FONT_SIZE - 1)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.35)
     ax.set_xlabel("Months of activity planned (sum over activities)", fontsize=FONT_SIZE)

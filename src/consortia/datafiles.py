@@ -117,3 +117,28 @@ def load_yaml_model(path: Path, model: type[M]) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise DataFileError(problems_from_validation(path, exc, data)) from None
+
+
+def load_yaml_folder(
+    folder: Path, model: type[M], named_by: str
+) -> tuple[list[tuple[Path, M]], list[Problem]]:
+    """Validate every ``*.yaml`` file of ``folder`` (in name order) as ``model``.
+
+    Each file must be named after its own ``named_by`` field (``belize.yaml`` holds
+    ``slug: belize``). Returns the files that loaded and every problem found, so that
+    the caller can add checks that span files before it raises :class:`DataFileError`.
+    """
+    loaded: list[tuple[Path, M]] = []
+    problems: list[Problem] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            item = load_yaml_model(path, model)
+        except DataFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        name = getattr(item, named_by)
+        if name != path.stem:
+            problems.append(Problem(path, named_by, f"is {name!r} but the file is named "
+                                    f"{path.name!r}; make them match"))
+        loaded.append((path, item))
+    return loaded, problems

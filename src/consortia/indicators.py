@@ -141,7 +141,7 @@ def indicator_table(
         row: dict[str, object] = {
             "indicator": item.name,
             "kind": item.kind,
-            "phase": (methodology.numeral(item.phase) if 1 <= item.phase <= 10
+            "phase": (methodology.numeral(item.phase) if methodology.is_phase(item.phase)
                       else str(item.phase)),
             "unit": item.unit,
             "baseline": item.baseline,

@@ -73,6 +73,22 @@ def numeral(number: int) -> str:
     return phase(number).numeral
 
 
+def is_phase(number: object) -> bool:
+    """True if ``number`` is the number of one of the phases (plans may hold others)."""
+    return isinstance(number, int) and not isinstance(number, bool) and any(
+        p.number == number for p in methodology().phases)
+
+
+def phase_label(number: int, short: bool = True) -> str:
+    """``"III Initial group"`` (or the full title with ``short=False``) for charts and
+    pages; a number that is no phase is labelled as such rather than refused, so that
+    a mistaken plan can still be shown."""
+    if not is_phase(number):
+        return f"{number} (not a phase)"
+    p = phase(number)
+    return f"{p.numeral} {p.short_title if short else p.title}"
+
+
 def phase_starts() -> dict[int, int]:
     """Typical start month of each phase when the phases run one after another.
 

@@ -523,14 +523,26 @@ class ActionPlan(PlanModel):
         self.activity(activity_id)
         return self._with(activities=[a for a in self.activities if a.id != activity_id])
 
-    def with_indicator(self, indicator: Indicator) -> ActionPlan:
-        """A copy with ``indicator`` added, or replacing the indicator with the same name."""
-        items = [i for i in self.indicators if i.name != indicator.name]
-        position = next(
-            (n for n, i in enumerate(self.indicators) if i.name == indicator.name), len(items)
-        )
+    def with_indicator(self, indicator: Indicator, replacing: str | None = None) -> ActionPlan:
+        """A copy with ``indicator`` added, or in the place of the indicator it replaces.
+
+        It replaces the indicator named ``replacing`` (by default, the one with its own
+        name). When that changes the name, activities linked to the old name follow.
+        """
+        old = replacing or indicator.name
+        if old != indicator.name and indicator.name in {i.name for i in self.indicators}:
+            raise ValueError(f"Another indicator is already called {indicator.name!r}")
+        items = [i for i in self.indicators if i.name != old]
+        position = next((n for n, i in enumerate(self.indicators) if i.name == old), len(items))
         items.insert(position, indicator)
-        return self._with(indicators=items)
+        if old == indicator.name:
+            return self._with(indicators=items)
+        activities = [
+            a.model_copy(update={"indicators": [indicator.name if n == old else n
+                                                for n in a.indicators]})
+            for a in self.activities
+        ]
+        return self._with(indicators=items, activities=activities)
 
     def without_indicator(self, name: str) -> ActionPlan:
         """A copy without the indicator ``name``; activities stop referring to it."""

@@ -38,13 +38,6 @@ def _image(fig, alt: str) -> str:
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _phase_name(number: int) -> str:
-    if 1 <= number <= 10:
-        p = methodology.phase(number)
-        return f"{p.numeral} {p.title}"
-    return f"{number} (not a phase)"
-
-
 def _table(headers: list[str], rows: list[list[object]], row_classes=None) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = []
@@ -93,8 +86,9 @@ def render_plan_page(plan: ActionPlan, generated: dt.datetime | None = None) -> 
         _table(
             ["Id", "Activity", "Phase", "Start", "Months", "Owner", "Budget (US$)",
              "Indicators"],
-            [[a.id, a.title, _phase_name(a.phase), a.start_month, a.duration_months,
-              a.owner or "—", f"{a.budget_usd:,.0f}" if a.budget_usd is not None else "—",
+            [[a.id, a.title, methodology.phase_label(a.phase, short=False), a.start_month,
+              a.duration_months, a.owner or "—",
+              f"{a.budget_usd:,.0f}" if a.budget_usd is not None else "—",
               ", ".join(a.indicators) or "—"]
              for a in sorted(plan.activities, key=lambda a: (a.start_month, a.id))],
         ),
@@ -104,7 +98,7 @@ def render_plan_page(plan: ActionPlan, generated: dt.datetime | None = None) -> 
         _table(
             ["Indicator", "Kind", "Unit", "Baseline", "Target", "Phase"],
             [[i.name, i.kind, i.unit, f"{i.baseline:g}", f"{i.target:g}",
-              _phase_name(i.phase)] for i in plan.indicators],
+              methodology.phase_label(i.phase, short=False)] for i in plan.indicators],
         ),
         "<h2>Milestones</h2>",
         _table(["Month", "Milestone", "Kind"],

@@ -98,7 +98,7 @@ def _label(activity) -> str:
 @check("phase-unknown")
 def _phase_unknown(plan: ActionPlan):
     for a in plan.activities:
-        if not 1 <= a.phase <= 10:
+        if not methodology.is_phase(a.phase):
             yield a.id, f"{_label(a)} is in phase {a.phase}, which does not exist."
 
 
@@ -210,7 +210,7 @@ def _no_budget(plan: ActionPlan):
 @check("indicator-phase-unknown")
 def _indicator_phase(plan: ActionPlan):
     for i in plan.indicators:
-        if not 1 <= i.phase <= 10:
+        if not methodology.is_phase(i.phase):
             yield i.name, f"Indicator {i.name!r} is in phase {i.phase}, which does not exist."
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from consortia.datafiles import DataFileError, Problem, load_yaml_model
+from consortia.datafiles import DataFileError, Problem, load_yaml_folder
 from consortia.models import SelfCheck, SelfCheckFile
 
 
@@ -33,18 +33,10 @@ def checks_dir() -> Path:
 
 @cache
 def _load(folder: Path) -> dict[str, SelfCheck]:
+    loaded, problems = load_yaml_folder(folder, SelfCheckFile, named_by="lesson")
     found: dict[str, SelfCheck] = {}
-    problems: list[Problem] = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            loaded = load_yaml_model(path, SelfCheckFile)
-        except DataFileError as exc:
-            problems.extend(exc.problems)
-            continue
-        if path.stem != loaded.lesson:
-            problems.append(Problem(path, "lesson", f"is {loaded.lesson!r} but the file is "
-                                    f"named {path.name!r}; make them match"))
-        for item in loaded.checks:
+    for path, checks_file in loaded:
+        for item in checks_file.checks:
             if item.id in found:
                 problems.append(Problem(path, "checks", f"id {item.id!r} is used twice"))
             found[item.id] = item

@@ -11,7 +11,6 @@ folder can be read offline, copied to a USB key or printed.
 
 from __future__ import annotations
 
-import copy
 import re
 import shutil
 import tempfile
@@ -104,7 +103,7 @@ def render_page(source: Path, trainer: bool, timeout: int = 300) -> str:
     exporter = HTMLExporter(template_name="lab", embed_images=True)
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(copy.deepcopy(nb))
+    body, _ = exporter.from_notebook_node(nb)
     # the pages need no outside scripts (no maths, widgets are static): drop the CDN
     # links so that a page opened offline makes no request at all
     return re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)

@@ -393,28 +393,29 @@ def _criterion_key(value: object, name: str) -> str:
     return value.strip()  # type: ignore[union-attr]
 
 
+def _assert_extreme(scores: object, key: object, name: str, highest: bool) -> None:
+    values = _checked_scores(scores)
+    chosen = _criterion_key(key, name)
+    best = max(values.values()) if highest else min(values.values())
+    if values[chosen] != best:
+        word = "highest" if highest else "lowest"
+        _fail(
+            f"{name} is {chosen!r}, scored {values[chosen]}, but another criterion has a "
+            f"{'higher' if highest else 'lower'} score. Name a criterion with your {word} "
+            "score, or change the scores."
+        )
+
+
 @_says("{name} is a criterion with your highest score.")
 def assert_highest(scores: object, key: object, name: str = "my_strongest") -> None:
     """Fail unless criterion ``key`` has the highest score (ties allowed)."""
-    values = _checked_scores(scores)
-    chosen = _criterion_key(key, name)
-    if values[chosen] < max(values.values()):
-        _fail(
-            f"{name} is {chosen!r}, scored {values[chosen]}, but another criterion has a "
-            "higher score. Name a criterion with your highest score, or change the scores."
-        )
+    _assert_extreme(scores, key, name, highest=True)
 
 
 @_says("{name} is a criterion with your lowest score.")
 def assert_lowest(scores: object, key: object, name: str = "my_weakest") -> None:
     """Fail unless criterion ``key`` has the lowest score (ties allowed)."""
-    values = _checked_scores(scores)
-    chosen = _criterion_key(key, name)
-    if values[chosen] > min(values.values()):
-        _fail(
-            f"{name} is {chosen!r}, scored {values[chosen]}, but another criterion has a "
-            "lower score. Name a criterion with your lowest score, or change the scores."
-        )
+    _assert_extreme(scores, key, name, highest=False)
 
 
 @_says("{name} is the band your scores fall in.")

@@ -94,6 +94,7 @@ def gather(course: Path | str, assignment: str, outcomes: list[Outcome] | None =
 
 
 def _gather_plans(cohort: Cohort, coursedir) -> None:
+    from consortia import methodology
     from consortia.plan import PlanFileError, load_plan
 
     for outcome in cohort.submitted:
@@ -111,7 +112,7 @@ def _gather_plans(cohort: Cohort, coursedir) -> None:
             cohort.plan_problems[outcome.student] = exc.reason
             continue
         cohort.plan_phases[outcome.student] = {a.phase for a in plan.activities
-                                               if 1 <= a.phase <= 10}
+                                               if methodology.is_phase(a.phase)}
 
 
 # --- charts ----------------------------------------------------------------------------

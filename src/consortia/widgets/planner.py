@@ -208,7 +208,7 @@ def _help(text: str) -> w.HTML:
 
 def _phase_options(extra: int | None = None) -> list[tuple[str, int]]:
     options = [(f"{p.numeral}  {p.title}", p.number) for p in methodology.phases()]
-    if extra is not None and not 1 <= extra <= 10:
+    if extra is not None and not methodology.is_phase(extra):
         options.append((f"{extra}  (not one of the ten phases: choose one)", extra))
     return options
 
@@ -917,13 +917,7 @@ class PhasePlanner:
             new = self._indicator_from_form()
             if new.name != old and new.name in {i.name for i in plan.indicators}:
                 raise ValueError(f"Another indicator is already called “{new.name}”")
-            indicators = [new if i.name == old else i for i in plan.indicators]
-            activities = [
-                a.model_copy(update={"indicators": [new.name if n == old else n
-                                                    for n in a.indicators]})
-                for a in plan.activities
-            ]
-            return plan.updated(indicators=indicators, activities=activities)
+            return plan.with_indicator(new, replacing=old)
 
         name = self.indicator_name.value.strip()
         if self._change(f"Updated indicator “{name}”", make, subject="indicator"):
