@@ -14,7 +14,7 @@ import time
 COLD = """
 import time
 t = time.perf_counter()
-from consortia import cases, methodology
+from consortia.content import cases, methodology
 methodology.phases(); methodology.criteria(); cases.load_cases(); cases.load_facts()
 print(time.perf_counter() - t)
 """
@@ -39,14 +39,14 @@ def warm(func, runs: int = 20) -> list[float]:
 
 
 def main() -> None:
-    from consortia import cases, charts, methodology
+    from consortia.content import cases, methodology, phase_overview
 
     def reload_cases():
         cases.reload()
         cases.all_cases()
 
     def draw():
-        charts.phase_timeline().savefig("/dev/null", format="png")
+        phase_overview.phase_timeline().savefig("/dev/null", format="png")
 
     print(f"cold import + load all data (median of 5): {statistics.median(cold_load()):.3f} s")
     print(f"re-validate the 12 case files (median):    "

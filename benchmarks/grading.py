@@ -34,7 +34,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the course folders")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(REPO / "tests" / "support"))
     from consortia.grading import autograde
     from grading_fixtures import (
         ASSIGNMENT,

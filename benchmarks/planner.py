@@ -7,6 +7,7 @@ findings) within 100 ms for a 40-activity plan; 1,000 plans validated in under 1
 
 from __future__ import annotations
 
+import io
 import random
 import statistics
 import tempfile
@@ -20,8 +21,8 @@ PLANS = 1000
 
 def forty_activity_plan():
     """A realistic plan with 40 activities spread over the ten phases and 36 months."""
-    from consortia.models import Activity, Indicator, Milestone
-    from consortia.plan import new_plan
+    from consortia.plans.model import Activity, Indicator, Milestone
+    from consortia.plans.starter import new_plan
 
     plan = new_plan("belize").updated(horizon_months=36)
     indicators = [
@@ -49,8 +50,9 @@ def forty_activity_plan():
 
 def widget_change(folder: Path) -> dict[str, list[float]]:
     """Seconds from changing an activity's duration and clicking Update to a redrawn widget."""
-    from consortia import charts, rules
-    from consortia.plan import save_plan
+    from consortia import figures
+    from consortia.plans import rules, timeline
+    from consortia.plans.files import save_plan
     from consortia.widgets import PhasePlanner
 
     path = folder / "plan.json"
@@ -77,18 +79,18 @@ def widget_change(folder: Path) -> dict[str, list[float]]:
     plan = planner.plan
     for _ in range(RUNS):
         start = time.perf_counter()
-        charts.plan_gantt_svg(plan)
+        timeline.plan_gantt_svg(plan)
         times["svg"].append(time.perf_counter() - start)
         start = time.perf_counter()
-        charts.to_svg(charts.plan_gantt(plan))
+        timeline.plan_gantt(plan).savefig(io.BytesIO(), format="svg")  # matplotlib's SVG
         times["mpl"].append(time.perf_counter() - start)
         start = time.perf_counter()
         rules.check_plan(plan)
         times["check"].append(time.perf_counter() - start)
     for _ in range(5):
-        figure = charts.plan_gantt(plan)
+        figure = timeline.plan_gantt(plan)
         start = time.perf_counter()
-        charts.to_png(figure)
+        figures.to_png(figure)
         times["png"].append(time.perf_counter() - start)
     if planner.unexpected_errors:
         raise SystemExit(planner.unexpected_errors[0])
@@ -97,7 +99,7 @@ def widget_change(folder: Path) -> dict[str, list[float]]:
 
 def varied_plans(count: int, seed: int = 2014) -> list:
     """``count`` different plans: sizes, phases, owners, indicators, milestones all vary."""
-    from consortia.models import ActionPlan, Activity, Indicator, Members, Milestone
+    from consortia.plans.model import ActionPlan, Activity, Indicator, Members, Milestone
 
     rng = random.Random(seed)
     kinds = ["producers", "public sector", "private sector", "university"]
@@ -148,7 +150,7 @@ def varied_plans(count: int, seed: int = 2014) -> list:
 
 def validate_many(plans: list) -> tuple[float, int]:
     """Seconds to run the validator on every plan (rules already loaded), and findings."""
-    from consortia import rules
+    from consortia.plans import rules
 
     rules.check_plan(plans[0])  # load the rule book and case list once, outside the timing
     start = time.perf_counter()

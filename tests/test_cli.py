@@ -54,10 +54,95 @@ def test_unknown_input_is_one_line_on_stderr_and_exit_2(args):
     assert "Traceback" not in err
 
 
-def test_check_data_passes_on_the_shipped_data():
+def test_a_year_is_printed_as_a_year(capsys):
+    # a fact whose unit is "year" reads "2012", never "2,012 year"
+    assert cli.main(["case", "bahamas"]) == 0
+    out = capsys.readouterr().out
+    assert "2,012" not in out and "2012 year" not in out
+    assert "export platform for straw craft: 2012" in out
+    assert "over 4 years" in out  # a quantity keeps its unit and qualifier
+
+
+#: Every kind of data file the kit ships, as check-data names it, and how many items each holds.
+SHIPPED = {"methodology": "10 phases", "criteria": "10 criteria",
+           "work programme": "3 early phases", "cases": "12 cases", "plan rules": "rules",
+           "readiness scores": "12 scored cases", "themes": "themes", "rubrics": "2 rubrics",
+           "syllabus": "lessons", "workshop formats": "formats", "self-checks": "questions"}
+
+
+def test_check_data_checks_every_kind_of_data_file_and_counts_them():
     code, out, err = run("check-data")
     assert code == 0, err
-    assert out.count("ok ") == 3
+    lines = out.splitlines()
+    for kind, count in SHIPPED.items():
+        line = next((row for row in lines if row.startswith(f"ok   {kind} (")), None)
+        assert line is not None, f"check-data does not check the {kind}:\n{out}"
+        assert line.endswith(count) or f": {count.split()[0]}" in line or count in line, line
+    assert f"Checked {len(SHIPPED)} kinds of data files: all valid." in out
+
+
+def _course_copy(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    course = Path(__file__).resolve().parents[1] / "course"
+    copy = tmp_path / "course"
+    shutil.copytree(course / "self_checks", copy / "self_checks")
+    for name in ("syllabus.yaml", "workshop_formats.yaml"):
+        shutil.copy(course / name, copy / name)
+    return copy
+
+
+@pytest.mark.parametrize(("broken", "kind", "message"), [
+    ("syllabus.yaml", "syllabus", "teaching_minutes"),
+    ("workshop_formats.yaml", "workshop formats", "start"),
+    ("self_checks/01.yaml", "self-checks", "kind"),
+])
+def test_check_data_finds_a_broken_course_file(tmp_path, broken, kind, message):
+    import yaml
+
+    course = _course_copy(tmp_path)
+    path = course / broken
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if kind == "syllabus":
+        data["lessons"][1]["teaching_minutes"] = "an hour"
+    elif kind == "workshop formats":
+        data["formats"][0]["days"][0]["start"] = "9 o'clock"
+    else:
+        data["checks"][0]["kind"] = "essay"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "consortia.cli", "check-data"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CONSORTIA_COURSE_DIR": str(course)})
+    assert proc.returncode == 1
+    assert f"FAIL {kind} (" in proc.stderr and message in proc.stderr
+    assert broken.split("/")[-1] in proc.stderr
+    assert "ok   cases (" in proc.stdout  # the other kinds are still checked
+    assert "1 of them broken" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_bug_of_the_kit_shows_its_traceback_and_how_to_report_it(monkeypatch, capsys):
+    def broken(_args):
+        raise ValueError("an internal mistake of the kit")
+
+    monkeypatch.setattr(cli, "cmd_phases", broken)
+    assert cli.main(["phases"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "an internal mistake of the kit" in err
+    assert "bug in the course kit" in err and "report" in err
+
+
+def test_a_problem_the_user_can_fix_is_one_line_without_traceback(monkeypatch, capsys):
+    from consortia.errors import InputError
+
+    def fixable(_args):
+        raise InputError("the folder 'x' does not exist; create it")
+
+    monkeypatch.setattr(cli, "cmd_phases", fixable)
+    assert cli.main(["phases"]) == 2
+    err = capsys.readouterr().err
+    assert err == "consortia: the folder 'x' does not exist; create it\n"
 
 
 def test_check_data_fails_on_a_broken_case_folder(tmp_path):
@@ -87,7 +172,7 @@ def test_plan_new_writes_a_pre_filled_plan(tmp_path):
     code, stdout, err = run("plan", "new", "--case", "guyana", "--out", str(out))
     assert code == 0, err
     assert "Wrote" in stdout and "consortia plan check" in stdout
-    from consortia.plan import load_plan
+    from consortia.plans.files import load_plan
 
     assert load_plan(out).country == "Guyana"
 
@@ -109,7 +194,7 @@ def test_plan_new_with_unknown_case(tmp_path):
 
 
 def test_plan_check_exit_codes(tmp_path):
-    from consortia.plan import save_plan
+    from consortia.plans.files import save_plan
     from plan_fixtures import good_plan
 
     clean = save_plan(good_plan(), tmp_path / "good.json")
@@ -126,7 +211,8 @@ def test_plan_check_exit_codes(tmp_path):
 
 
 def test_plan_check_json_output(tmp_path):
-    from consortia.plan import new_plan, save_plan
+    from consortia.plans.files import save_plan
+    from consortia.plans.starter import new_plan
 
     path = save_plan(new_plan("belize"), tmp_path / "p.json")
     code, out, _ = run("plan", "check", "--json", str(path))
@@ -158,7 +244,7 @@ def test_plan_check_unreadable_files_exit_2_with_one_line(tmp_path, content, exp
 
 
 def test_plan_show_writes_a_self_contained_page(tmp_path):
-    from consortia.plan import save_plan
+    from consortia.plans.files import save_plan
     from plan_fixtures import good_plan
 
     path = save_plan(good_plan(), tmp_path / "plan.json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consortia.datafiles import MAX_DATA_FILE_BYTES, DataFileError, load_yaml_model, read_yaml
-from consortia.models import SourcedText
+from consortia.sources import SourcedText
 
 
 def test_loads_a_valid_file(tmp_path):

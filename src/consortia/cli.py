@@ -8,7 +8,10 @@ Commands::
     consortia cases               the case studies and the stage each reached
     consortia case belize         one case in full
     consortia facts [SLUG]        every sourced figure (of one case)
-    consortia check-data          validate every data file; exit 1 if one is broken
+    consortia check-data          validate every kind of data file the kit ships (cases,
+                                  phases, criteria, work programme, plan rules, readiness,
+                                  themes, rubrics, syllabus, workshop formats, self-checks);
+                                  exit 1 if one is broken
 
     consortia plan new --case SLUG --out FILE   start a plan pre-filled from a case
     consortia plan check FILE                   list the findings; exit 1 on errors
@@ -21,9 +24,11 @@ Commands::
     consortia grade DIR [ASSIGNMENT]            autograde every submission (parallel,
                                                 sandboxed), write feedback and reports
 
-Errors a user can fix (unknown phase or case, a broken data or plan file) print one
-clear line on stderr and exit with status 2 (1 for findings of ``check-data`` and
-errors of ``plan check``); the command never shows a traceback for them.
+Errors a user can fix (unknown phase or case, a broken data or plan file: the kit's
+own :class:`~consortia.errors.KitError`) print one clear message on stderr and exit
+with status 2 (1 for findings of ``check-data`` and errors of ``plan check``); the
+command never shows a traceback for them. Anything else is a bug of the kit: it shows
+its traceback, says how to report it, and exits with status 3.
 """
 
 from __future__ import annotations
@@ -32,15 +37,22 @@ import argparse
 import json
 import sys
 import textwrap
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from consortia import __version__
+from consortia.errors import KitError
 
 WIDTH = 88
 
+#: Where to report a bug of the kit (printed with an unexpected traceback).
+REPORT_BUG = ("This is a bug in the course kit, not a mistake of yours. Please report it to "
+              "the kit's maintainers (an issue in the kit's repository, or your trainer), with "
+              "the command you ran and the lines above.")
 
-class UserError(Exception):
+
+class UserError(KitError):
     """A mistake in how the command was called; its message says what to do."""
 
 
@@ -56,7 +68,7 @@ def _print_frame(frame) -> None:
 
 
 def cmd_phases(args: argparse.Namespace) -> int:
-    from consortia import methodology
+    from consortia.content import methodology
 
     frame = methodology.phases_frame()
     _print_frame(frame[["numeral", "title", "duration_months", "start_month", "activities"]])
@@ -64,7 +76,7 @@ def cmd_phases(args: argparse.Namespace) -> int:
 
 
 def cmd_phase(args: argparse.Namespace) -> int:
-    from consortia import methodology
+    from consortia.content import methodology
 
     p = methodology.phase(args.phase)
     print(f"Phase {p.numeral}: {p.title}")
@@ -82,7 +94,7 @@ def cmd_phase(args: argparse.Namespace) -> int:
 
 
 def cmd_criteria(args: argparse.Namespace) -> int:
-    from consortia import methodology
+    from consortia.content import methodology
 
     for c in methodology.criteria():
         print(f"{c.key}: {c.question}  [{c.source}]")
@@ -90,7 +102,7 @@ def cmd_criteria(args: argparse.Namespace) -> int:
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
-    from consortia import cases
+    from consortia.content import cases
 
     frame = cases.load_cases()
     _print_frame(frame[["slug", "country", "kind", "stage", "sectors", "n_facts"]])
@@ -98,7 +110,8 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 
 def cmd_case(args: argparse.Namespace) -> int:
-    from consortia import cases
+    from consortia.content import cases
+    from consortia.content.facts import value_text
 
     c = cases.case(args.slug)
     stage = f"phase {c.stage.phase}" if c.stage.phase else "not placed on the methodology"
@@ -117,14 +130,13 @@ def cmd_case(args: argparse.Namespace) -> int:
     if c.facts:
         print("Facts:")
         for f in c.facts:
-            value = f"{f.qualifier + ' ' if f.qualifier else ''}{f.value:,} {f.unit}"
             year = f" ({f.year})" if f.year else ""
-            print(_wrap(f"- {f.what}: {value}{year} [{f.source}]"))
+            print(_wrap(f"- {f.what}: {value_text(f)}{year} [{f.source}]"))
     return 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    from consortia import cases
+    from consortia.content import cases
 
     frame = cases.load_facts()
     if args.slug:
@@ -136,36 +148,31 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def cmd_check_data(args: argparse.Namespace) -> int:
-    from consortia import cases, methodology
-    from consortia.datafiles import DataFileError
+    from consortia import catalog
 
-    failures = 0
-    checks = [
-        ("methodology (phases.yaml)", lambda: len(methodology.phases())),
-        ("criteria (criteria.yaml)", lambda: len(methodology.criteria())),
-        (f"cases ({cases.cases_dir()})", lambda: len(cases.all_cases())),
-    ]
-    for label, check in checks:
-        try:
-            count = check()
-        except DataFileError as exc:
-            failures += 1
-            print(f"FAIL {label}\n{exc}", file=sys.stderr)
+    results = catalog.check_all()
+    for result in results:
+        where = result.kind.location()
+        if result.ok:
+            print(f"ok   {result.kind.name} ({where}): {result.count} {result.kind.noun}")
         else:
-            print(f"ok   {label}: {count} items")
-    return 1 if failures else 0
+            print(f"FAIL {result.kind.name} ({where})\n{result.error}", file=sys.stderr)
+    failed = [r for r in results if not r.ok]
+    verdict = (f"{len(failed)} of them broken: fix the fields named above" if failed
+               else "all valid")
+    print(f"Checked {len(results)} kinds of data files: {verdict}.")
+    return 1 if failed else 0
 
 
 def cmd_plan_new(args: argparse.Namespace) -> int:
-    from consortia import plan as plans
-    from consortia import rules
+    from consortia.plans import files, rules, starter
 
     out = Path(args.out)
     if out.exists() and not args.force:
         raise UserError(f"{out} already exists; choose another --out or add --force "
                         "to replace it")
-    new = plans.new_plan(args.case, consortium=args.name, product=args.product)
-    plans.save_plan(new, out)
+    new = starter.new_plan(args.case, consortium=args.name, product=args.product)
+    files.save_plan(new, out)
     findings = rules.check_plan(new)
     print(f"Wrote {out}: {new.consortium} ({len(new.activities)} starter activities).")
     print(f"Next: fill it in with the planner, then run 'consortia plan check {out}' "
@@ -174,10 +181,9 @@ def cmd_plan_new(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_check(args: argparse.Namespace) -> int:
-    from consortia import plan as plans
-    from consortia import rules
+    from consortia.plans import files, rules
 
-    plan = plans.load_plan(args.file)
+    plan = files.load_plan(args.file)
     findings = rules.check_plan(plan)
     if args.json:
         print(json.dumps({"file": str(args.file), "summary": rules.summary(findings),
@@ -193,10 +199,10 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_show(args: argparse.Namespace) -> int:
-    from consortia import plan as plans
-    from consortia.plan_page import render_plan_page
+    from consortia.plans.files import load_plan
+    from consortia.plans.page import render_plan_page
 
-    plan = plans.load_plan(args.file)
+    plan = load_plan(args.file)
     out = Path(args.out)
     page = render_plan_page(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -206,21 +212,21 @@ def cmd_plan_show(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_schema(args: argparse.Namespace) -> int:
-    from consortia import plan as plans
+    from consortia.plans.files import plan_schema
 
-    print(json.dumps(plans.plan_schema(), indent=2))
+    print(json.dumps(plan_schema(), indent=2))
     return 0
 
 
 def cmd_planner(args: argparse.Namespace) -> int:
-    from consortia import planner_app
+    from consortia.plans import app
 
-    return planner_app.serve(Path(args.file), case=args.case, port=args.port,
+    return app.serve(Path(args.file), case=args.case, port=args.port,
                              open_browser=not args.no_browser)
 
 
 def cmd_course_build(args: argparse.Namespace) -> int:
-    from consortia import site
+    from consortia.course import site
 
     files = site.build_site(args.out, trainer=args.trainer, only=args.only,
                             workers=args.workers,
@@ -378,15 +384,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
-    except (UserError, ValueError) as exc:  # includes DataFileError and PlanFileError
+    except KitError as exc:  # a broken data or plan file, an unknown case...: fixable
         print(f"consortia: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
     except OSError as exc:  # e.g. a folder that cannot be written
+        if exc.errno is None:  # not from the operating system: a bug
+            return _bug()
         print(f"consortia: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
               file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("consortia: stopped (Ctrl+C).", file=sys.stderr)
+        return 130
+    except Exception:  # anything else is the kit's bug: never dress it up as the user's
+        return _bug()
+
+
+def _bug() -> int:
+    traceback.print_exc()
+    print(f"\nconsortia {__version__}: {REPORT_BUG}", file=sys.stderr)
+    return 3
 
 
 if __name__ == "__main__":

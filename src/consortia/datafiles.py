@@ -1,6 +1,6 @@
 """Read a YAML data file and validate it into a model, or say exactly what is wrong.
 
-All of the kit's data (phases, criteria, cases, later rubrics) goes through
+All of the kit's data (phases, criteria, cases, rules, rubrics, the course) goes through
 :func:`load_yaml_model`, so every broken file produces the same kind of error: a
 :class:`DataFileError` that names the file, the field and what to fix. Nothing is
 ever returned half-loaded: either the whole file validates or an error is raised.
@@ -14,6 +14,8 @@ from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+
+from consortia.errors import KitError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,7 +36,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class DataFileError(ValueError):
+class DataFileError(KitError, ValueError):
     """A data file could not be loaded. ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
@@ -82,17 +84,66 @@ def read_yaml(path: Path) -> object:
         ) from exc
 
 
+def _number(value: object) -> object:
+    return f"{value:g}" if isinstance(value, float) else value
+
+
+def plain_message(item: dict) -> str:
+    """What one of pydantic's error items means, in plain words after the field's name.
+
+    ``{"type": "string_too_short", ...}`` -> ``"cannot be empty"``. This is the one
+    translation of validation errors in the kit: data files, plan files and the
+    planner's messages all use it.
+    """
+    kind = item["type"]
+    ctx = {key: _number(value) for key, value in item.get("ctx", {}).items()}
+    if kind == "missing":
+        return "is missing; add it"
+    if kind == "extra_forbidden":
+        return "is not a known field; check its spelling or remove it"
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return "cannot be empty"
+        return f"needs at least {ctx.get('min_length')} characters"
+    if kind == "string_too_long":
+        length = len(item["input"]) if isinstance(item.get("input"), str) else "more"
+        return f"is too long: at most {ctx.get('max_length')} characters (it has {length})"
+    if kind == "too_long":
+        return f"has too many entries: at most {ctx.get('max_length')}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} entries"
+    if kind == "greater_than_equal":
+        return f"must be {ctx.get('ge')} or more"
+    if kind == "greater_than":
+        return f"must be more than {ctx.get('gt')}"
+    if kind == "less_than_equal":
+        return f"must be {ctx.get('le')} or less"
+    if kind == "less_than":
+        return f"must be less than {ctx.get('lt')}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return "may only use letters, digits, '.', '_' and '-'"
+    if kind == "finite_number":
+        return "must be an ordinary number"
+    if kind in ("int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"):
+        return "must be a number" if kind != "int_from_float" else "must be a whole number"
+    message = item["msg"]
+    return message.removeprefix("Value error, ")
+
+
 def problems_from_validation(path: Path, error: ValidationError, data: object) -> list[Problem]:
-    """Turn pydantic's errors into :class:`Problem` objects with dotted field paths."""
+    """Turn pydantic's errors into :class:`Problem` objects with dotted field paths.
+
+    Each message is :func:`plain_message`, followed by the value found where showing
+    it helps find the mistake.
+    """
     problems = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or None
-        message = item["msg"]
-        if item["type"] == "missing":
-            message = "is missing; add it"
-        elif item["type"] == "extra_forbidden":
-            message = "is not a known field; check its spelling or remove it"
-        elif "input" in item and item["type"] not in ("model_type",):
+        message = plain_message(item)
+        if (item["type"] not in ("missing", "extra_forbidden", "model_type")
+                and "input" in item):
             shown = repr(item["input"])
             if len(shown) > 60:
                 shown = shown[:57] + "..."

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from consortia.planner_app import HOST, free_port
+from consortia.plans.app import HOST, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -353,7 +353,7 @@ def voila_app(browser, tmp_path):
     Built from the functions ``consortia planner`` uses (:mod:`consortia.planner_app`);
     returns the server, with ``extra["plan"]`` the plan file. Stopped after the test.
     """
-    from consortia import planner_app
+    from consortia.plans import app as planner_app
 
     servers: list[Server] = []
 

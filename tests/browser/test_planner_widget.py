@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from consortia.plan import load_plan
+from consortia.plans.files import load_plan
 
 pytestmark = pytest.mark.browser
 

@@ -1,14 +1,25 @@
-"""Graded exercises: what the test cells check, rubrics for the parts a trainer marks, the release.
+"""Graded exercises: releasing them, grading a cohort in a sandbox, rubrics, feedback, reports.
 
-The four assignments live as nbgrader source notebooks in ``solutions/`` and are
-released to participants in ``exercises/``. This package holds what they need:
+The assignments live as nbgrader source notebooks in ``solutions/`` and are released
+to participants in ``exercises/`` and to each cohort's course folder. Belongs here:
 
-* :mod:`consortia.grading.checks` - the helpers every autograded test cell calls,
-  each failing with a plain-English message that says what to fix (never the answer);
-* :mod:`consortia.grading.rubric` - rubrics as data (``data/rubrics/*.yaml``), scoring
-  a trainer's choice of levels, and writing the result into nbgrader's gradebook;
-* :mod:`consortia.grading.release` - regenerating ``exercises/`` from ``solutions/``
-  with ``nbgrader generate_assignment`` and checking that it is up to date.
+* :mod:`~consortia.grading.nbgrader_course` - the one nbgrader configuration of the
+  kit and the one way to read a course's configuration and open its gradebook;
+* :mod:`~consortia.grading.release` - ``exercises/`` generated from ``solutions/``;
+* :mod:`~consortia.grading.workshop` - a cohort's course folder (``workshop new``);
+* :mod:`~consortia.grading.autograde` - grading a cohort: the orchestration, with
+  :mod:`~consortia.grading.execute` (one submission in its sandboxed kernel),
+  :mod:`~consortia.grading.workers` (parallel worker processes),
+  :mod:`~consortia.grading.gradebook` (the only writer of the gradebook),
+  :mod:`~consortia.grading.outcomes` (what grading found) and
+  :mod:`~consortia.grading.sandbox` (how participants' code is confined);
+* :mod:`~consortia.grading.checks` - the helpers every autograded test cell calls;
+* :mod:`~consortia.grading.rubric` - rubrics as data, scored into the gradebook;
+* :mod:`~consortia.grading.feedback` and :mod:`~consortia.grading.report` - what
+  participants and trainers read afterwards.
 
-The rubric widget for trainers is :class:`consortia.widgets.rubric.RubricGrader`.
+May import: the ground of the package, :mod:`consortia.content` and
+:mod:`consortia.plans` (a plan is checked with the plans' own rules); never the
+course or widgets. The rubric widget for trainers is
+:class:`consortia.widgets.rubric.RubricGrader`.
 """

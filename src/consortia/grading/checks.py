@@ -48,13 +48,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from consortia import methodology, rules
-from consortia.models import ROMAN, ActionPlan
+from consortia.content import methodology
+from consortia.content.models import ROMAN
+from consortia.plans import rules
+from consortia.plans.model import ActionPlan
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from consortia.models import Case
+    from consortia.content.models import Case
 
 #: The plan file of assignment 04, beside the notebook.
 PLAN_FILE = "plan.json"
@@ -306,7 +308,7 @@ def assert_bar_chart(fig: object, name: str = "fig", bars: int | None = None) ->
 @_says("{name} names a case of the kit.")
 def checked_case(slug: object, name: str = "my_case", kind: str | None = None) -> Case:
     """Check that ``slug`` names a case of the kit (of ``kind``, if given); return the case."""
-    from consortia import cases
+    from consortia.content import cases
 
     assert_answered(slug, name)
     everything = cases.all_cases()
@@ -336,7 +338,7 @@ def assert_case(slug: object, name: str = "my_case", kind: str | None = None) ->
 @_says("{name} gives every criterion a whole number from 0 to 10.")
 def checked_scores(scores: object, name: str = "my_scores") -> dict[str, int]:
     """Check a full set of readiness scores (whole numbers 0-10, every criterion); return them."""
-    from consortia import readiness
+    from consortia.content import readiness
 
     if not isinstance(scores, Mapping):
         _fail(
@@ -421,7 +423,7 @@ def assert_lowest(scores: object, key: object, name: str = "my_weakest") -> None
 @_says("{name} is the band your scores fall in.")
 def assert_band(scores: object, claimed: object, name: str = "my_band") -> None:
     """Fail unless ``claimed`` is the readiness band that ``scores`` fall in."""
-    from consortia import readiness
+    from consortia.content import readiness
 
     values = _checked_scores(scores)
     assert_answered(claimed, name)
@@ -433,7 +435,8 @@ def assert_band(scores: object, claimed: object, name: str = "my_band") -> None:
     if text != readiness.band(values):
         _fail(
             f"{name} is {text!r}, but your scores fall in another band. Look at the share of "
-            "the maximum total and at any score of 2 or less, then try again."
+            f"the maximum total and at any score of {readiness.RED_FLAG_AT_MOST} or less, then "
+            "try again."
         )
 
 
@@ -442,7 +445,7 @@ def assert_band(scores: object, claimed: object, name: str = "my_band") -> None:
 
 def is_starter_plan(plan: ActionPlan) -> bool:
     """True if ``plan`` is still the starter plan the planner makes (only the name changed)."""
-    from consortia.plan import new_plan
+    from consortia.plans.starter import new_plan
 
     try:
         starter = new_plan(plan.case)
@@ -459,7 +462,7 @@ def checked_plan(path: str | Path = PLAN_FILE) -> ActionPlan:
     It fails if the file is missing or is not a plan, and if it still holds the
     starter plan untouched (the planner saves one as soon as it opens).
     """
-    from consortia.plan import PlanFileError, load_plan
+    from consortia.plans.files import PlanFileError, load_plan
 
     path = Path(path)
     try:

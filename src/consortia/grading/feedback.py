@@ -25,10 +25,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
-from consortia.grading.autograde import Outcome, load_config, load_outcomes
+from consortia.grading.nbgrader_course import course_directory, load_config, open_gradebook
+from consortia.grading.outcomes import Outcome, load_outcomes
 
 MAX_MESSAGE = 300
 
@@ -117,14 +117,12 @@ class _Course:
     """The gradebook and the folders of a course, opened once for many submissions."""
 
     def __init__(self, course: Path):
-        from nbgrader.coursedir import CourseDirectory
-
-        self.coursedir = CourseDirectory(config=load_config(course))
+        self.course = course
+        self.config = load_config(course)
+        self.coursedir = course_directory(self.config)
 
     def __enter__(self) -> _Course:
-        from nbgrader.api import Gradebook
-
-        self.gb = Gradebook(self.coursedir.db_url, self.coursedir.course_id or "default_course")
+        self.gb = open_gradebook(self.course, self.config)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -173,64 +171,23 @@ class _Course:
         return notebooks
 
 
-STYLE = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-color:#222;line-height:1.45}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;
-text-align:left;vertical-align:top}th{background:#f4f4f4}
-.pass{color:#0a6b2e}.fail{color:#a4161a}.wait{color:#8a5a00}.num{white-space:nowrap}
-.box{border-left:4px solid #a4161a;background:#fff4f4;padding:.5rem 1rem}
-.notes{border-left:4px solid #888;background:#f7f7f7;padding:.5rem 1rem}
-"""
-
-
-def _points(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
-
-
 def render(student: str, assignment: str, notebook: NotebookFeedback,
            outcome: Outcome | None) -> str:
     """The HTML page of one notebook of one submission (self-contained, all text escaped)."""
-    e = escape
-    got = sum(i.points or 0 for i in notebook.items)
-    possible = sum(i.max_points for i in notebook.items)
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Feedback: {e(assignment)} / {e(notebook.name)}</title>",
-        f"<style>{STYLE}</style></head><body>",
-        f"<h1>Feedback on {e(notebook.name)}.ipynb ({e(assignment)})</h1>",
-        f"<p>Participant: <b>{e(student)}</b>. Points in this notebook: "
-        f"<b>{got:g} of {possible:g}</b>.",
-    ]
-    if outcome and outcome.late_penalty:
-        parts.append(f" Late-submission penalty: {outcome.late_penalty:g} points.")
-    parts.append("</p>")
-    if outcome and outcome.status in ("failed", "missing"):
-        parts.append(f"<div class='box'><p><b>This submission could not be graded "
-                     f"normally:</b> {e(outcome.reason)}</p></div>")
-    if outcome and outcome.notes:
-        parts.append("<div class='notes'><p>What the grader noticed:</p><ul>")
-        parts += [f"<li>{e(n)}</li>" for n in outcome.notes]
-        parts.append("</ul></div>")
-    parts.append("<h2>Tests and answers</h2><table><tr><th>Name</th><th>Points</th>"
-                 "<th>Result</th><th>Message</th></tr>")
-    for item in notebook.items:
-        if item.kind == "answer" and item.awaiting:
-            result = "<span class='wait'>awaits grading</span>"
-        elif item.passed:
-            result = "<span class='pass'>passed</span>" if item.kind == "test" else \
-                "<span class='pass'>full marks</span>"
-        else:
-            result = "<span class='fail'>not passed</span>" if item.kind == "test" else \
-                "<span class='fail'>graded</span>"
-        label = "test" if item.kind == "test" else "answer"
-        parts.append(f"<tr><td>{e(item.name)} <small>({label})</small></td>"
-                     f"<td class='num'>{_points(item.points)} / {item.max_points:g}</td>"
-                     f"<td>{result}</td><td>{e(item.message)}</td></tr>")
-    parts.append("</table><p><small>Only test names, points and messages are shown; the "
-                 "tests' code is not.</small></p></body></html>")
-    return "".join(parts)
+    from consortia import pages
+
+    failed = outcome is not None and outcome.status in ("failed", "missing")
+    return pages.render(
+        "feedback.html.j2",
+        student=student,
+        assignment=assignment,
+        notebook=notebook,
+        got=sum(i.points or 0 for i in notebook.items),
+        possible=sum(i.max_points for i in notebook.items),
+        late_penalty=outcome.late_penalty if outcome else 0,
+        failure=outcome.reason if failed else "",
+        notes=outcome.notes if outcome else [],
+    )
 
 
 def write_feedback(course: Path | str, outcomes: list[Outcome] | None = None,

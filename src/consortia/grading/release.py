@@ -18,8 +18,8 @@ notebooks of ``solutions/<assignment>/`` are copied (never a ``plan.json`` or ot
 file left over from running a solution), so nothing but the released notebooks can
 reach participants.
 
-The grading pipeline reuses :data:`NBGRADER_CONFIG`, :func:`prepare_course` and
-:func:`run_nbgrader` for its own course folders, so that assignments are generated
+The settings come from :mod:`consortia.grading.nbgrader_course`, which every cohort's
+course folder (``consortia workshop new``) uses too, so that assignments are generated
 and graded with the same settings everywhere.
 """
 
@@ -27,74 +27,41 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-#: The checkout this package runs from.
-REPO = Path(__file__).resolve().parents[3]
-SOLUTIONS_DIR = REPO / "solutions"
-EXERCISES_DIR = REPO / "exercises"
+from consortia._paths import exercises_dir, solutions_dir
+from consortia.grading.nbgrader_course import (
+    NbgraderError,
+    config_text,
+    find_assignments,
+    nbgrader_env,
+    run_nbgrader,
+)
+
+__all__ = ["EXERCISES_DIR", "GENERATE_COMMAND", "NBGRADER_CONFIG", "SOLUTIONS_DIR",
+           "ReleaseError", "assignments", "compare_release", "generate_release", "nbgrader_env",
+           "prepare_course", "release_differences", "release_is_current", "run_nbgrader",
+           "write_config"]
+
+SOLUTIONS_DIR = solutions_dir()
+EXERCISES_DIR = exercises_dir()
 
 #: The command run in the course folder to generate every assignment's release.
 GENERATE_COMMAND = ("generate_assignment", "*", "--force")
 
-#: nbgrader settings of every course folder of the kit.
-#:
-#: The code stub is empty: an answer cell keeps its first line (``answer_1 = ""``,
-#: ``my_case = ""``...) and loses only the solution, so a participant types a value
-#: between the quotes instead of deleting ``raise NotImplementedError()``. An
-#: unanswered question then fails its test with a plain message, not a traceback.
-NBGRADER_CONFIG = '''\
-# nbgrader settings of the origin-consortium course kit (written by
-# consortia.grading.release; edit NBGRADER_CONFIG there, not this copy).
-c = get_config()
-c.ClearSolutions.code_stub = {"python": ""}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-'''
+#: The ``nbgrader_config.py`` of the course folder the release is generated in.
+NBGRADER_CONFIG = config_text(written_by="consortia.grading.release")
 
-
-class ReleaseError(RuntimeError):
-    """nbgrader failed; the message holds the end of its output."""
+#: nbgrader failed; the message holds the end of its output.
+ReleaseError = NbgraderError
 
 
 def assignments(solutions_dir: Path | str = SOLUTIONS_DIR) -> list[str]:
     """The assignments of ``solutions/``: its sub-folders that hold a notebook, sorted."""
-    folder = Path(solutions_dir)
-    return sorted(p.name for p in folder.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb")))
-
-
-def nbgrader_env() -> dict[str, str]:
-    """The environment for nbgrader: this interpreter's ``bin`` first on ``PATH``.
-
-    nbgrader runs ``alembic`` as a program to set up the gradebook, so it must be
-    found even when the venv is not activated.
-    """
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    return env
-
-
-def run_nbgrader(course_dir: Path | str, *args: str, timeout: float = 600,
-                 strict: bool = True) -> subprocess.CompletedProcess:
-    """Run ``python -m nbgrader <args>`` in a course folder and return the finished process.
-
-    Raises :class:`ReleaseError` with the end of nbgrader's output if it exits with an
-    error or, when ``strict``, if it logs an ERROR line (nbgrader logs a notebook it
-    could not process and carries on with the next).
-    """
-    command = [sys.executable, "-m", "nbgrader", *args]
-    done = subprocess.run(command, cwd=course_dir, env=nbgrader_env(), capture_output=True,
-                          text=True, timeout=timeout, check=False)
-    failed = done.returncode != 0 or (strict and "| ERROR]" in done.stderr)
-    if failed:
-        tail = "\n".join((done.stdout + done.stderr).splitlines()[-40:])
-        raise ReleaseError(f"'nbgrader {' '.join(args)}' failed in {course_dir}:\n{tail}")
-    return done
+    return find_assignments(solutions_dir)
 
 
 def write_config(course_dir: Path | str) -> Path:

@@ -17,15 +17,14 @@ points per test, and the reason or notes; participants' names are not repeated t
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import statistics
 from dataclasses import dataclass, field, replace
-from html import escape
 from pathlib import Path
 
-from consortia.grading.autograde import Outcome, load_config, load_outcomes
+from consortia.grading.nbgrader_course import course_directory, load_config, open_gradebook
+from consortia.grading.outcomes import Outcome, load_outcomes
 
 #: Cell values a spreadsheet would run as a formula are prefixed with a quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -55,14 +54,14 @@ class Cohort:
 
 def gather(course: Path | str, assignment: str, outcomes: list[Outcome] | None = None) -> Cohort:
     """Collect the report's data for ``assignment`` (outcomes default to the last run's)."""
-    from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.api import MissingEntry
 
     course = Path(course).resolve()
     outcomes = load_outcomes(course, assignment) if outcomes is None else outcomes
     cohort = Cohort(assignment, sorted(outcomes, key=lambda o: o.student))
-    coursedir = CourseDirectory(config=load_config(course))
-    with Gradebook(coursedir.db_url, coursedir.course_id or "default_course") as gb:
+    config = load_config(course)
+    coursedir = course_directory(config)
+    with open_gradebook(course, config) as gb:
         for nb in sorted(gb.find_assignment(assignment).notebooks, key=lambda n: n.name):
             answers = {c.name for c in nb.solution_cells}
             order = {c.name: i for i, c in enumerate(nb.source_cells)}
@@ -94,8 +93,8 @@ def gather(course: Path | str, assignment: str, outcomes: list[Outcome] | None =
 
 
 def _gather_plans(cohort: Cohort, coursedir) -> None:
-    from consortia import methodology
-    from consortia.plan import PlanFileError, load_plan
+    from consortia.content import methodology
+    from consortia.plans.files import PlanFileError, load_plan
 
     for outcome in cohort.submitted:
         folder = Path(coursedir.format_path(coursedir.submitted_directory, outcome.student,
@@ -119,14 +118,16 @@ def _gather_plans(cohort: Cohort, coursedir) -> None:
 
 
 def _png(fig) -> str:
-    from consortia.charts import to_png
+    """The figure as a ``data:`` address for the page."""
+    from consortia.figures import to_png
+    from consortia.pages import png_data_uri
 
-    return base64.b64encode(to_png(fig, dpi=90)).decode("ascii")
+    return png_data_uri(to_png(fig, dpi=90))
 
 
 def score_distribution(cohort: Cohort):
     """Histogram of the submissions' scores in percent of the maximum."""
-    from consortia.charts import FONT_SIZE, new_figure
+    from consortia.figures import FONT_SIZE, new_figure
 
     percents = [o.percent for o in cohort.submitted]
     fig = new_figure(figsize=(8, 4))
@@ -153,7 +154,7 @@ def pass_rates(cohort: Cohort) -> dict[str, float]:
 
 
 def pass_rate_chart(cohort: Cohort):
-    from consortia.charts import FONT_SIZE, new_figure
+    from consortia.figures import FONT_SIZE, new_figure
 
     rates = pass_rates(cohort)
     names = list(rates)
@@ -173,7 +174,7 @@ def pass_rate_chart(cohort: Cohort):
 
 def rubric_chart(cohort: Cohort):
     """Mean manual score of each manually graded answer, in percent of its points."""
-    from consortia.charts import FONT_SIZE, new_figure
+    from consortia.figures import FONT_SIZE, new_figure
 
     names = [n for n, _ in cohort.answers if cohort.manual.get(n)]
     maxima = dict(cohort.answers)
@@ -198,8 +199,8 @@ def phase_counts(cohort: Cohort) -> dict[int, int]:
 
 
 def phases_chart(cohort: Cohort):
-    from consortia import methodology
-    from consortia.charts import FONT_SIZE, PHASE_COLOURS, new_figure
+    from consortia.content import methodology
+    from consortia.figures import FONT_SIZE, PHASE_COLOURS, new_figure
 
     counts = phase_counts(cohort)
     numbers = list(range(1, 11))
@@ -222,78 +223,41 @@ def phases_chart(cohort: Cohort):
 # --- the page and the CSV ----------------------------------------------------------------
 
 
-STYLE = """
-body{font-family:system-ui,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;
-color:#222;line-height:1.45}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem}
-table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.35rem .6rem;
-text-align:left;vertical-align:top}th{background:#f4f4f4}img{max-width:100%}
-.num{text-align:right;white-space:nowrap}.flag{color:#a4161a}
-"""
-
-
-def _img(fig, alt: str) -> str:
-    return f"<img alt='{escape(alt)}' src='data:image/png;base64,{_png(fig)}'>"
-
-
 def render(cohort: Cohort) -> str:
     """The report page (self-contained: charts are embedded PNG images)."""
-    e = escape
+    from consortia import pages
+
     submitted = cohort.submitted
     percents = [o.percent for o in submitted]
     graded = [o for o in submitted if o.status == "graded"]
     manual_left = sum(1 for o in submitted if o.needs_manual_grade)
-    rows = [("Participants", len(cohort.outcomes)), ("Submissions", len(submitted)),
-            ("Graded", len(graded)), ("Flagged (could not be graded normally)",
-                                      len(cohort.flagged)),
-            ("Awaiting manual grading", manual_left)]
+    summary = [("Participants", len(cohort.outcomes)), ("Submissions", len(submitted)),
+               ("Graded", len(graded)), ("Flagged (could not be graded normally)",
+                                         len(cohort.flagged)),
+               ("Awaiting manual grading", manual_left)]
     if percents:
-        rows += [("Mean score", f"{statistics.mean(percents):.0f}%"),
-                 ("Median score", f"{statistics.median(percents):.0f}%")]
-    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-             f"<title>Cohort report: {e(cohort.assignment)}</title>",
-             f"<style>{STYLE}</style></head><body>",
-             f"<h1>Cohort report: {e(cohort.assignment)}</h1><table>"]
-    parts += [f"<tr><th>{e(k)}</th><td class='num'>{e(str(v))}</td></tr>" for k, v in rows]
-    parts.append("</table>")
-    if submitted:
-        parts += ["<h2>Score distribution</h2>", _img(score_distribution(cohort),
-                                                        "Histogram of scores")]
-    if cohort.tests and submitted:
-        parts += ["<h2>Pass rate per test</h2>", _img(pass_rate_chart(cohort),
-                                                        "Pass rate of each test")]
-    parts.append("<h2>Rubric criteria</h2>")
-    if any(cohort.manual.get(n) for n, _ in cohort.answers):
-        parts.append(_img(rubric_chart(cohort), "Mean manual score per criterion"))
-    elif cohort.answers:
-        parts.append("<p>No manual scores yet: grade the answers "
-                     f"({e(', '.join(n for n, _ in cohort.answers))}) in nbgrader's formgrader, "
-                     "then run the report again.</p>")
-    else:
-        parts.append("<p>This assignment has no manually graded answers.</p>")
-    if cohort.plan_phases or cohort.plan_problems:
-        parts.append("<h2>Phases covered by the plans</h2>")
-        if cohort.plan_phases:
-            parts.append(_img(phases_chart(cohort), "Plans per phase"))
-        if cohort.plan_problems:
-            parts.append("<p>Plans that could not be read:</p><ul>")
-            parts += [f"<li>{e(s)}: {e(why)}</li>" for s, why in
-                      sorted(cohort.plan_problems.items())]
-            parts.append("</ul>")
-    if cohort.flagged:
-        parts.append("<h2 class='flag'>Flagged submissions</h2><table><tr><th>Participant</th>"
-                     "<th>Status</th><th>Reason</th></tr>")
-        parts += [f"<tr><td>{e(o.student)}</td><td>{e(o.status)}</td><td>{e(o.reason)}</td></tr>"
-                  for o in cohort.flagged]
-        parts.append("</table>")
-    parts.append("<h2>All participants</h2><table><tr><th>Participant</th><th>Status</th>"
-                 "<th class='num'>Score</th><th>Notes</th></tr>")
+        summary += [("Mean score", f"{statistics.mean(percents):.0f}%"),
+                    ("Median score", f"{statistics.median(percents):.0f}%")]
+    participants = []
     for o in cohort.outcomes:
-        score = "" if o.status == "absent" else f"{o.score:g} / {o.max_score:g}"
         notes = "; ".join([o.reason] * bool(o.reason and o.status != "graded") + o.notes)
-        parts.append(f"<tr><td>{e(o.student)}</td><td>{e(o.status)}</td>"
-                     f"<td class='num'>{e(score)}</td><td>{e(notes)}</td></tr>")
-    parts.append("</table></body></html>")
-    return "".join(parts)
+        participants.append({"student": o.student, "status": o.status, "notes": notes,
+                             "score": "" if o.status == "absent"
+                             else f"{o.score:g} / {o.max_score:g}"})
+    has_manual = any(cohort.manual.get(n) for n, _ in cohort.answers)
+    return pages.render(
+        "cohort_report.html.j2",
+        assignment=cohort.assignment,
+        summary=summary,
+        distribution=_png(score_distribution(cohort)) if submitted else None,
+        pass_rates=_png(pass_rate_chart(cohort)) if cohort.tests and submitted else None,
+        rubric=_png(rubric_chart(cohort)) if has_manual else None,
+        answers=[n for n, _ in cohort.answers],
+        phases=_png(phases_chart(cohort)) if cohort.plan_phases else None,
+        plan_problems=sorted(cohort.plan_problems.items()),
+        flagged=cohort.flagged,
+        participants=participants,
+    )
 
 
 def _cell(value: object) -> str:

@@ -31,16 +31,16 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from consortia._paths import DATA_DIR, exercises_dir, solutions_dir
 from consortia.datafiles import DataFileError, Problem, load_yaml_model
-from consortia.methodology import DATA_DIR
-from consortia.models import KitModel, NonEmpty, Source, require_unique
+from consortia.errors import InputError
+from consortia.grading.nbgrader_course import open_gradebook
+from consortia.sources import KitModel, NonEmpty, Source, require_unique
 
 #: Where the kit's rubrics live.
 RUBRICS_DIR = DATA_DIR / "rubrics"
-#: The checkout the package runs from (``solutions/`` and ``exercises/`` live there).
-REPO = Path(__file__).resolve().parents[3]
 #: Folders searched, in order, for an assignment's notebook.
-NOTEBOOK_FOLDERS = (REPO / "solutions", REPO / "exercises")
+NOTEBOOK_FOLDERS = (solutions_dir(), exercises_dir())
 
 #: Every line the rubric writes into a gradebook comment starts with this.
 COMMENT_PREFIX = "Rubric - "
@@ -99,7 +99,7 @@ class Criterion(KitModel):
             if not isinstance(choice, (str, bool)) and item.points == choice:
                 return item
         valid = ", ".join(f"{item.id} ({item.points:g})" for item in self.levels)
-        raise ValueError(
+        raise InputError(
             f"{choice!r} is not a level of the criterion {self.id!r}; choose one of: {valid}"
         )
 
@@ -250,7 +250,7 @@ def _load(name: str, path: Path | None, notebook: Path | None) -> Rubric:
     if path is None:
         path = RUBRICS_DIR / f"{name}.yaml"
         if not path.is_file():
-            raise ValueError(f"No rubric {name!r}; the rubrics are: {', '.join(rubric_names())}")
+            raise InputError(f"No rubric {name!r}; the rubrics are: {', '.join(rubric_names())}")
     rubric = load_yaml_model(path, Rubric)
     problems = []
     if rubric.name != path.stem:
@@ -265,12 +265,13 @@ def _load(name: str, path: Path | None, notebook: Path | None) -> Rubric:
 
 
 def rubric_for(assignment: str) -> Rubric:
-    """The rubric of an assignment (``"04_action_plan"``); :class:`ValueError` if it has none."""
+    """The rubric of an assignment (``"04_action_plan"``); :class:`~consortia.errors.InputError`
+    if it has none."""
     for name in rubric_names():
         rubric = load_rubric(name)
         if rubric.assignment == assignment:
             return rubric
-    raise ValueError(f"No rubric is written for the assignment {assignment!r}.")
+    raise InputError(f"No rubric is written for the assignment {assignment!r}.")
 
 
 def reload() -> None:
@@ -301,13 +302,13 @@ def score(rubric: Rubric, choices: Mapping[str, str | float]) -> dict:
     """
     unknown = [key for key in choices if key not in {c.id for c in rubric.criteria}]
     if unknown:
-        raise ValueError(
+        raise InputError(
             f"{unknown} are not criteria of the rubric {rubric.name!r}; the criteria are: "
             f"{', '.join(c.id for c in rubric.criteria)}"
         )
     missing = [c.id for c in rubric.criteria if choices.get(c.id) is None]
     if missing:
-        raise ValueError(f"Choose a level for every criterion; still missing: {', '.join(missing)}")
+        raise InputError(f"Choose a level for every criterion; still missing: {', '.join(missing)}")
     criteria: dict[str, dict] = {}
     grades: dict[str, dict] = {}
     for item in rubric.criteria:
@@ -359,21 +360,10 @@ def _merge_comment(existing: str | None, rubric_lines: str) -> str:
 # --- the gradebook -------------------------------------------------------------------------------
 
 
-def gradebook_url(course_dir: Path | str) -> str:
-    """The nbgrader database URL of a course folder (its ``gradebook.db``)."""
-    return f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
-
-
 def _open_gradebook(course_dir: Path | str):
-    from nbgrader.api import Gradebook
-
-    database = Path(course_dir) / "gradebook.db"
-    if not database.is_file():
-        raise FileNotFoundError(
-            f"No gradebook in {course_dir}: expected {database}. Is this the course folder "
-            "where the submissions were autograded?"
-        )
-    return Gradebook(gradebook_url(course_dir))
+    """The course's gradebook, as its configuration names it (see
+    :func:`consortia.grading.nbgrader_course.open_gradebook`)."""
+    return open_gradebook(course_dir)
 
 
 def read_choices(course_dir: Path | str, assignment: str, student: str,
@@ -413,12 +403,12 @@ def apply_choices(course_dir: Path | str, assignment: str, student: str,
                 grade = gb.find_grade(grade_id, rubric.notebook, assignment, student)
                 comment = gb.find_comment(grade_id, rubric.notebook, assignment, student)
             except MissingEntry:
-                raise ValueError(
+                raise InputError(
                     f"The gradebook has no cell {grade_id!r} of {assignment}/{rubric.notebook} "
                     f"for {student!r}: has this submission been autograded?"
                 ) from None
             if grade.max_score is not None and cell["points"] > grade.max_score:
-                raise ValueError(
+                raise InputError(
                     f"The rubric gives up to {cell['max_points']:g} points to {grade_id!r}, "
                     f"but the gradebook says the cell is worth {grade.max_score:g}: "
                     "regenerate the assignment or fix the rubric."

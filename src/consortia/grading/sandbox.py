@@ -196,7 +196,7 @@ def kit_data_folders() -> list[str]:
     folder named by ``CONSORTIA_CASES_DIR``); assignments load them, so graded code
     must see them (read-only). Nothing secret lives there.
     """
-    from consortia import cases
+    from consortia.content import cases
 
     folder = cases.cases_dir()
     return [str(folder.resolve())] if folder.is_dir() else []

@@ -18,16 +18,25 @@ gradebook. Ids become folder names, so they must be safe ones.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import logging
 import os
 import re
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from consortia._paths import solutions_dir
+from consortia.errors import KitError
+from consortia.grading.nbgrader_course import (
+    config_text,
+    find_assignments,
+    load_config,
+    open_gradebook,
+    quiet,
+    scripts_on_path,
+)
 
 REQUIRED_COLUMNS = ("id", "first_name", "last_name")
 OPTIONAL_COLUMNS = ("email",)
@@ -42,27 +51,6 @@ RESERVED_IDS = {"source", "release", "submitted", "autograded", "feedback", "rep
 DEFAULT_CELL_TIMEOUT = 30
 
 MAX_CLASS_LIST_BYTES = 5 * 1024 * 1024
-
-CONFIG_TEMPLATE = '''\
-# nbgrader configuration of this cohort, written by 'consortia workshop new'.
-# Run nbgrader commands from this folder, or use 'consortia grade {folder_name}'.
-c = get_config()  # noqa: F821
-
-c.CourseDirectory.course_id = {course_id!r}
-
-# Seconds one cell may run while graded; a cell that runs longer is interrupted and
-# its tests score zero (consortia grade --timeout overrides it for one run).
-c.Execute.timeout = {timeout}
-
-# A participant who deleted a test cell is still graded: nbgrader puts the cell back
-# from source/ (and 'consortia grade' reports that it did).
-c.OverwriteCells.add_missing_cells = True
-
-# nbgrader's exchange (the release and collect buttons of formgrader) lives in this
-# folder, not in the system-wide /usr/local/share/nbgrader/exchange.
-import os  # noqa: E402
-c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
-'''
 
 README_TEMPLATE = """\
 # Course folder {course_id}
@@ -95,7 +83,7 @@ assignments ({names}).
 """
 
 
-class WorkshopError(ValueError):
+class WorkshopError(KitError, ValueError):
     """The course folder cannot be created as asked; the message says what to fix."""
 
 
@@ -192,15 +180,7 @@ def read_class_list(path: Path | str) -> tuple[list[Participant], list[str]]:
 
 def kit_solutions() -> Path:
     """The kit's ``solutions/`` folder (nbgrader source) in a clone of the kit."""
-    return Path(__file__).resolve().parents[3] / "solutions"
-
-
-def find_assignments(solutions: Path) -> list[str]:
-    """Names of the assignment folders in ``solutions`` (each holds at least one notebook)."""
-    if not solutions.is_dir():
-        return []
-    return sorted(p.name for p in solutions.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb")))
+    return solutions_dir()
 
 
 def _course_id(folder: Path) -> str:
@@ -243,24 +223,20 @@ def new_workshop(folder: Path | str, students: Path | str, *, solutions: Path | 
 
 def _populate(folder: Path, solutions: Path, assignments: list[str],
               participants: list[Participant], course_id: str, timeout: int) -> None:
-    from nbgrader.api import Gradebook
-
-    (folder / "nbgrader_config.py").write_text(
-        CONFIG_TEMPLATE.format(course_id=course_id, timeout=int(timeout),
-                               folder_name=folder.name), encoding="utf-8")
+    (folder / "nbgrader_config.py").write_text(config_text(
+        course_id=course_id, timeout=int(timeout), written_by="'consortia workshop new'",
+        usage=f"Run nbgrader commands from this folder, or use 'consortia grade "
+              f"{folder.name}'."), encoding="utf-8")
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", ".*")
     for name in assignments:
         shutil.copytree(solutions / name, folder / "source" / name, ignore=ignore)
     for sub in ("release", "submitted", "exchange"):
         (folder / sub).mkdir()
-    config = _config(folder)
-    with _scripts_on_path():
+    config = load_config(folder)
+    with scripts_on_path():
         for name in assignments:
             generate_release(folder, name, config)
-    from nbgrader.coursedir import CourseDirectory
-
-    coursedir = CourseDirectory(config=config)
-    with Gradebook(coursedir.db_url, course_id) as gb, _quiet_sqlalchemy():
+    with open_gradebook(folder, config) as gb, quiet():
         for p in participants:
             fields = {"first_name": p.first_name, "last_name": p.last_name}
             if p.email:
@@ -271,42 +247,6 @@ def _populate(folder: Path, solutions: Path, assignments: list[str],
         names=", ".join(assignments), folder_name=folder.name), encoding="utf-8")
 
 
-def _config(folder: Path):
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = Config()
-    config.merge(PyFileConfigLoader("nbgrader_config.py", str(folder)).load_config())
-    config.CourseDirectory.root = str(folder)
-    return config
-
-
-@contextlib.contextmanager
-def _scripts_on_path():
-    """Put this Python's scripts folder on PATH for the duration.
-
-    nbgrader runs the ``alembic`` command when it creates a gradebook; in a virtual
-    environment that was not activated (``.venv/bin/consortia ...``) it is not on PATH.
-    """
-    scripts = os.path.dirname(sys.executable)
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = scripts + os.pathsep + old if old else scripts
-    try:
-        yield
-    finally:
-        os.environ["PATH"] = old
-
-
-@contextlib.contextmanager
-def _quiet_sqlalchemy():
-    """Hide SQLAlchemy 2.1's harmless 'not in session' warning when students are created."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*not in session.*")
-        yield
-
-
 def generate_release(folder: Path, assignment: str, config=None) -> Path:
     """Run nbgrader's ``generate_assignment`` for one assignment; return its release folder.
 
@@ -315,7 +255,7 @@ def generate_release(folder: Path, assignment: str, config=None) -> Path:
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
-    config = config or _config(folder)
+    config = config or load_config(folder)
     stream = io.StringIO()
     log = logging.getLogger(f"consortia.grading.workshop.{assignment}")
     log.propagate = False
@@ -328,7 +268,7 @@ def generate_release(folder: Path, assignment: str, config=None) -> Path:
     app.force = True
     app.create_assignment = True
     try:
-        with _quiet_sqlalchemy():
+        with quiet():
             app.start()
     except Exception as exc:
         detail = stream.getvalue().strip().splitlines()

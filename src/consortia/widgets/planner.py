@@ -2,24 +2,13 @@
 
 A country team fills in its plan (the consortium, its members and objectives, then
 activities, indicators and milestones) and sees, after every change, the plan as a
-timeline and what the kit's validator (:mod:`consortia.rules`) says about it. Every
-accepted change is saved at once to the plan file beside the notebook, so closing
-the browser or restarting the kernel loses nothing; :class:`PhasePlanner` on the
-same file picks up where the team left off.
+timeline and what the kit's validator (:mod:`consortia.plans.rules`) says about it.
 
-Three promises to the participant shape this module:
-
-* **Nothing typed is lost.** Every change is saved atomically
-  (:func:`consortia.plan.save_plan`). A plan file that cannot be read is never
-  overwritten: the planner says what is wrong and works on a sibling file
-  (``plan.recovered.json``). If the file was changed by something else meanwhile,
-  that version is kept aside before the planner saves over it.
-* **A mistake never breaks the plan.** Each edit builds a new, validated
-  :class:`~consortia.models.ActionPlan`; if the model refuses it (an empty title, a
-  negative budget) the status line says which field and why, and the previous plan
-  stays as it was. *Undo* steps back through earlier versions.
-* **Plain English.** Labels, help texts and messages are written for chamber of
-  commerce staff, not for programmers.
+This module is the view only. Opening the file, recovering from a broken one, every
+edit with its validation, Undo and the save after each change are done by
+:class:`consortia.plans.session.PlanSession`, which promises that nothing typed is
+lost and that a refused edit leaves the plan as it was; the planner turns what the
+session says into the status line and redraws.
 
 Everything is driven through ordinary widget attributes, so the same object works
 in JupyterLab, in Voilà and in tests (set ``planner.activity_title.value`` and call
@@ -32,21 +21,29 @@ import html
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import ipywidgets as w
-from pydantic import ValidationError
 
-from consortia import charts, methodology, rules
-from consortia.models import ActionPlan, Activity, Indicator, Milestone
-from consortia.plan import PlanFileError, load_plan, new_plan, plan_to_json, save_plan
+from consortia.content import methodology
+from consortia.content.programme import work_programme
+from consortia.plans import rules
+from consortia.plans.model import ActionPlan, Activity, Indicator, Milestone
+from consortia.plans.session import (
+    FIELD_LABELS,
+    UNDO_LEVELS,
+    Change,
+    PlanSession,
+    describe_validation_error,
+)
+from consortia.plans.timeline import plan_gantt_svg
+from consortia.widgets._view import WidgetView
+
+__all__ = ["FIELD_LABELS", "UNDO_LEVELS", "PhasePlanner", "describe_validation_error",
+           "findings_html"]
 
 #: Selector value meaning "nothing chosen: the form describes a new item".
 NEW = ""
-#: How many earlier versions Undo can go back to.
-UNDO_LEVELS = 200
-
 MEMBER_KINDS = {
     "producers": "Producers",
     "public sector": "Public sector",
@@ -74,36 +71,6 @@ TIMELINE_IGNORES = {
     "review_every_months",
 }
 
-#: Plain-English names of model fields, used in messages about refused input.
-FIELD_LABELS = {
-    "consortium": "Consortium name",
-    "country": "Country",
-    "product": "Product",
-    "territory": "Territory",
-    "case": "Case",
-    "count": "Number of members",
-    "kinds": "Kinds of members",
-    "objectives": "Objectives",
-    "review_every_months": "Review cadence",
-    "horizon_months": "Plan length (months)",
-    "activities": "List of activities",
-    "milestones": "List of milestones",
-    "id": "Id",
-    "title": "Title",
-    "phase": "Phase",
-    "start_month": "Start month",
-    "duration_months": "Duration",
-    "owner": "Owner",
-    "budget_usd": "Budget",
-    "justification": "Justification",
-    "name": "Name",
-    "kind": "Kind",
-    "unit": "Unit",
-    "baseline": "Baseline",
-    "target": "Target",
-    "month": "Month",
-}
-
 #: Severity -> (label shown, text colour, background colour).
 SEVERITY_STYLE = {
     "error": (rules.SEVERITY_LABELS["error"], "#a50e0e", "#fce8e6"),
@@ -117,65 +84,6 @@ _TALL = w.Layout(width="640px", height="110px")
 
 
 # --- messages -------------------------------------------------------------------------
-
-
-def _number(value: object) -> object:
-    return f"{value:g}" if isinstance(value, float) else value
-
-
-def _explain(item: dict) -> str:
-    """Say in plain words what one pydantic error item means."""
-    kind = item["type"]
-    ctx = {key: _number(value) for key, value in item.get("ctx", {}).items()}
-    if kind == "string_too_short":
-        if ctx.get("min_length") == 1:
-            return "cannot be empty"
-        return f"needs at least {ctx.get('min_length')} characters"
-    if kind == "string_too_long":
-        length = len(item["input"]) if isinstance(item.get("input"), str) else "more"
-        return f"is too long: at most {ctx.get('max_length')} characters (it has {length})"
-    if kind == "too_long":
-        return f"has too many entries: at most {ctx.get('max_length')}"
-    if kind == "greater_than_equal":
-        return f"must be {ctx.get('ge')} or more"
-    if kind == "greater_than":
-        return f"must be more than {ctx.get('gt')}"
-    if kind == "less_than_equal":
-        return f"must be {ctx.get('le')} or less"
-    if kind == "less_than":
-        return f"must be less than {ctx.get('lt')}"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')}"
-    if kind == "string_pattern_mismatch":
-        return "may only use letters, digits, '.', '_' and '-'"
-    if kind == "finite_number":
-        return "must be an ordinary number"
-    if kind in ("int_parsing", "float_parsing", "int_type", "float_type"):
-        return "must be a number"
-    return item["msg"]
-
-
-def describe_validation_error(error: ValidationError, subject: str = "") -> str:
-    """A short sentence naming each refused field, e.g. ``Title of the activity cannot be empty``.
-
-    ``subject`` ("activity", "indicator", "milestone") is added after the field name
-    when the error is about one item rather than the whole plan.
-    """
-    parts = []
-    for item in error.errors():
-        names = [part for part in item["loc"] if isinstance(part, str)]
-        field = names[-1] if names else ""
-        label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize() or "A value")
-        if subject:
-            label = f"{label} of the {subject}"
-        parts.append(f"{label} {_explain(item)}")
-    return "; ".join(dict.fromkeys(parts))
-
-
-def _message(exc: Exception) -> str:
-    """The text of an exception (KeyError quotes its message; undo that)."""
-    text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
-    return text if text.endswith(".") else text + "."
 
 
 def findings_html(findings: list[rules.Finding]) -> str:
@@ -261,26 +169,26 @@ def _parse_budget(text: str) -> float | None:
 # --- the widget ---------------------------------------------------------------------------
 
 
-class PhasePlanner:
+class PhasePlanner(WidgetView):
     """A form to build an action plan, saved after every change and checked live.
 
     ``PhasePlanner("plan.json", case="belize")`` opens ``plan.json`` if it exists,
     or starts a new plan pre-filled from the case study and saves it at once. Show
     it by making it the last expression of a cell.
 
-    Attributes worth knowing: ``plan`` (the current
-    :class:`~consortia.models.ActionPlan`), ``findings`` (what the validator says
-    about it), ``path`` (the file being saved to), ``problem`` (why the requested
-    file could not be used, or ``None``), ``history`` (earlier plans, for Undo),
-    ``status_text``/``status_ok`` (the last message), ``widget`` (what is shown),
-    and every control (``activity_title``, ``add_activity_button``...).
+    Attributes worth knowing: ``session`` (the
+    :class:`~consortia.plans.session.PlanSession` that opens, changes and saves the
+    plan), ``plan`` (the current :class:`~consortia.plans.model.ActionPlan`),
+    ``findings`` (what the validator says about it), ``path`` (the file being saved
+    to), ``problem`` (why the requested file could not be used, or ``None``),
+    ``history`` (earlier plans, for Undo), ``status_text``/``status_ok`` (the last
+    message), ``widget`` (what is shown), and every control (``activity_title``,
+    ``add_activity_button``...).
     """
 
     def __init__(self, path: str | Path, case: str | None = None):
         self.requested_path = Path(path)
-        self.path = self.requested_path
         self.case = case
-        self.history: list[ActionPlan] = []
         self.findings: list[rules.Finding] = []
         self.problem: str | None = None
         self.status_text = ""
@@ -288,81 +196,47 @@ class PhasePlanner:
         #: Tracebacks of unexpected failures caught in a handler (kept for the trainer).
         self.unexpected_errors: list[str] = []
         self._syncing = False
-        self._merge_key: str | None = None
-        self._written: bytes | None = None
         self._drawn_key: str | None = None
 
         self._build_controls()
-        message, ok = self._open()
+        self.session = PlanSession(self.requested_path, case=case)
+        if self.session.recovery is not None:
+            self._show_recovery()
         with self._quiet():
             self._show_plan_fields()
         self._refresh(force_timeline=True)
-        self._say(message, ok)
+        self._say(self.session.opened.message, self.session.opened.ok)
 
-    # -- display -------------------------------------------------------------------------
+    # -- what the session holds -------------------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs):
-        """Show the planner when it is the last expression of a cell."""
-        return self.widget._repr_mimebundle_(**kwargs)
+    @property
+    def plan(self) -> ActionPlan:
+        """The plan as it stands now."""
+        return self.session.plan
+
+    @property
+    def path(self) -> Path:
+        """The file the plan is saved to (a recovery file if the requested one was broken)."""
+        return self.session.path
+
+    @property
+    def history(self) -> list[ActionPlan]:
+        """Earlier versions of the plan, for Undo (oldest first)."""
+        return self.session.history
 
     def __repr__(self) -> str:
         return f"PhasePlanner({str(self.path)!r}, {len(self.plan.activities)} activities)"
 
-    # -- opening -------------------------------------------------------------------------
-
-    def _open(self) -> tuple[str, bool]:
-        """Load the plan file, start a new one, or recover from a broken one."""
-        path = self.requested_path
-        if not path.exists() and not path.is_symlink():
-            self.plan = new_plan(self.case)
-            origin = f" from the case {self.case!r}" if self.case else ""
-            error = self._save()
-            if error:
-                return error, False
-            return f"Started a new plan{origin} and saved it to {path.name}.", True
-        try:
-            self.plan = load_plan(path)
-        except PlanFileError as exc:
-            return self._recover(exc)
-        self._written = path.read_bytes()
-        note = ""
-        if self.case and self.plan.case != self.case:
-            note = (f" (the case {self.case!r} was not used: the file already holds a plan; "
-                    "use another file name to start a new one)")
-        return (f"Opened {path.name}: {len(self.plan.activities)} activities, "
-                f"{len(self.plan.indicators)} indicators{note}."), True
-
-    def _recover(self, exc: PlanFileError) -> tuple[str, bool]:
-        """Leave the broken file alone and work on a sibling file instead."""
-        original = self.requested_path
-        stem = original.stem if original.suffix else original.name
-        continued = False
-        for n in range(1, 100):
-            suffix = ".recovered" if n == 1 else f".recovered-{n}"
-            candidate = original.with_name(f"{stem}{suffix}.json")
-            if not candidate.exists():
-                self.plan = new_plan(self.case)
-                break
-            try:
-                self.plan = load_plan(candidate)
-            except PlanFileError:
-                continue  # also broken: never overwrite it either
-            self._written = candidate.read_bytes()
-            continued = True
-            break
-        else:  # pragma: no cover - a hundred broken recovery files
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            candidate = original.with_name(f"{stem}.recovered-{stamp}.json")
-            self.plan = new_plan(self.case)
-        self.path = candidate
-        work = (f"You are working on <b>{html.escape(candidate.name)}</b>, which holds the "
-                "plan you started after the problem was found."
-                if continued else
-                f"You are working on a new plan, saved in <b>{html.escape(candidate.name)}"
-                "</b>.")
+    def _show_recovery(self) -> None:
+        """Say, in a banner above the tabs, that the file was left alone and why."""
+        found = self.session.recovery
+        name = html.escape(found.working_on.name)
+        work = (f"You are working on <b>{name}</b>, which holds the plan you started after "
+                "the problem was found." if found.continued else
+                f"You are working on a new plan, saved in <b>{name}</b>.")
         self.problem = (
-            f"The plan file <b>{html.escape(original.name)}</b> could not be opened: "
-            f"{html.escape(exc.reason)}. The planner has <b>not</b> changed it: it stays "
+            f"The plan file <b>{html.escape(found.original.name)}</b> could not be opened: "
+            f"{html.escape(found.reason)}. The planner has <b>not</b> changed it: it stays "
             f"exactly as it was, so nothing in it is lost (your trainer can help repair "
             f"it). {work}"
         )
@@ -370,11 +244,6 @@ class PhasePlanner:
             '<div style="border:2px solid #a50e0e;background:#fce8e6;padding:8px;'
             f'margin:6px 0;max-width:900px">⚠ {self.problem}</div>'
         )
-        error = None if continued else self._save()
-        if error:
-            return error, False
-        return (f"Could not open {original.name} (left untouched); working on "
-                f"{candidate.name}."), False
 
     # -- controls --------------------------------------------------------------------------
 
@@ -500,11 +369,13 @@ class PhasePlanner:
         self.findings_panel = w.HTML(layout=w.Layout(max_height="420px", overflow="auto",
                                                      max_width="1100px"))
 
+        programme = work_programme().placeholders()
         plan_tab = w.VBox([
             _help("Who is in the consortium and what it wants to achieve. Changes are "
                   "saved as you type. Tick every kind of partner that takes part: the "
                   "methodology asks for public, private and university partners beside the "
-                  "producers. Plans are reviewed at least every six months."),
+                  "producers. Plans are reviewed at least every "
+                  f"{programme['review_months_words']}."),
             self.plan_consortium, self.plan_country, self.plan_product, self.plan_territory,
             self.plan_members_count,
             w.HBox([w.Label("Kinds of members", layout=w.Layout(width="176px")),
@@ -515,8 +386,9 @@ class PhasePlanner:
             _help("Each activity is one piece of work in one of the ten phases. To add one, "
                   "choose “new activity”, fill in the form and click <b>Add activity</b>. To "
                   "change one, choose it in the list, edit the form and click <b>Update "
-                  "selected</b>. Months count from 0, the start of the plan; phases III to V "
-                  "should fit in the first six months."),
+                  "selected</b>. Months count from 0, the start of the plan; phases "
+                  f"{programme['early_phases']} should fit in the first "
+                  f"{programme['early_months_words']}."),
             self.activity_selector, self.activity_title, self.activity_phase,
             self.activity_start, self.activity_duration, self.activity_owner,
             self.activity_budget, self.activity_indicators, self.activity_sets_rules,
@@ -588,84 +460,21 @@ class PhasePlanner:
         self.status.value = (f'<span style="color:{colour};font-weight:bold">{mark} '
                              f"{html.escape(message)}</span>")
 
-    def _save(self) -> str | None:
-        """Save the plan atomically; return an error message, or None when saved.
-
-        If the file on disk is no longer what this planner last wrote (another planner,
-        the command line or an editor changed it), that version is first copied aside.
-        """
-        note = ""
-        try:
-            if self._written is not None:
-                try:
-                    on_disk = self.path.read_bytes()
-                except FileNotFoundError:
-                    on_disk = None
-                if on_disk is not None and on_disk != self._written:
-                    kept = self._keep_aside(on_disk)
-                    note = (f" {self.path.name} had been changed outside this planner; that "
-                            f"version is kept as {kept.name}.")
-            data = plan_to_json(self.plan).encode("utf-8")
-            save_plan(self.plan, self.path)
-        except OSError as exc:
-            return (f"NOT saved to {self.path}: {exc.strerror or exc}. Your changes are kept "
-                    "in this session; make room or ask your trainer, then make any change "
-                    "to save again.")
-        self._written = data
-        return note or None
-
-    def _keep_aside(self, data: bytes) -> Path:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        stem = self.path.stem
-        for n in range(1, 1000):
-            extra = "" if n == 1 else f"-{n}"
-            aside = self.path.with_name(f"{stem}.changed-elsewhere-{stamp}{extra}.json")
-            try:
-                with open(aside, "xb") as stream:
-                    stream.write(data)
-                return aside
-            except FileExistsError:
-                continue
-        raise OSError(f"could not find a free name to keep {self.path.name} aside")
-
     def _change(self, what: str, make: Callable[[ActionPlan], ActionPlan], *,
                 subject: str = "", merge_key: str | None = None) -> bool:
-        """Apply one edit: build a new plan, then save, record for Undo and redraw.
+        """Apply one edit through the session, then say what happened and redraw.
 
-        ``make`` builds the new plan from the current one through the model's methods,
-        so pydantic validates it. If it is refused, the status line says why and the
-        plan stays as it was. Edits with the same ``merge_key`` in a row (typing in one
-        field) count as one step for Undo.
+        Returns False when the edit was refused (the plan is unchanged).
         """
-        try:
-            new = make(self.plan)
-        except ValidationError as exc:
-            self._say(f"Not saved: {describe_validation_error(exc, subject)}. The plan is "
-                      "unchanged.", ok=False)
-            return False
-        except (KeyError, ValueError) as exc:
-            self._say(f"Not saved: {_message(exc)} The plan is unchanged.", ok=False)
-            return False
-        if new == self.plan:
-            if merge_key is None:
-                self._say("Nothing to change: the plan already says that.")
-            return True
-        if merge_key is None or merge_key != self._merge_key or not self.history:
-            self.history.append(self.plan)
-            del self.history[:-UNDO_LEVELS]
-        self._merge_key = merge_key
-        self.plan = new
-        self._saved_and_refreshed(what)
-        return True
+        result = self.session.apply(what, make, subject=subject, merge_key=merge_key)
+        self._show(result)
+        return result.ok or result.changed
 
-    def _saved_and_refreshed(self, what: str) -> None:
-        problem = self._save()
-        if problem and problem.startswith("NOT saved"):
-            self._say(f"{what}, but {problem}", ok=False)
-        else:
-            when = datetime.now().strftime("%H:%M:%S")
-            self._say(f"{what}. Saved to {self.path.name} at {when}.{problem or ''}")
-        self._refresh()
+    def _show(self, result: Change) -> None:
+        if result.message:
+            self._say(result.message, result.ok)
+        if result.changed:
+            self._refresh()
 
     def _refresh(self, force_timeline: bool = False) -> None:
         """Re-check the plan and update everything that shows it (findings first: fast)."""
@@ -686,7 +495,7 @@ class PhasePlanner:
         if key == self._drawn_key and not force:
             return
         try:
-            self.timeline.value = charts.plan_gantt_svg(self.plan).encode("utf-8")
+            self.timeline.value = plan_gantt_svg(self.plan).encode("utf-8")
         except Exception as exc:  # a drawing problem must never block editing
             self._drawn_key = None
             self.timeline_note.value = (
@@ -967,14 +776,13 @@ class PhasePlanner:
 
     def undo(self) -> None:
         """Go back to the plan as it was before the last change, and save that."""
-        if not self.history:
-            self._say("Nothing to undo yet.")
+        result = self.session.undo()
+        if not result.changed:
+            self._say(result.message, result.ok)
             return
-        self.plan = self.history.pop()
-        self._merge_key = None
         with self._quiet():
             self._show_plan_fields()
-        self._saved_and_refreshed("Undid the last change")
+        self._show(result)
         selected = self.activity_selector.value
         if selected != NEW:
             with self._quiet():

@@ -12,10 +12,11 @@ from html import escape
 
 import ipywidgets as w
 
-from consortia import self_checks
+from consortia.course import self_checks
+from consortia.widgets._view import WidgetView
 
 
-class SelfCheckWidget:
+class SelfCheckWidget(WidgetView):
     """One self-check question as a small form with feedback."""
 
     def __init__(self, check_id: str):
@@ -87,7 +88,7 @@ class SelfCheckWidget:
 
     def _repr_mimebundle_(self, **kwargs):
         # JupyterLab shows the live widget; a static page (the course site) the HTML
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/html"] = self.static_html()
         return bundle
 

@@ -7,7 +7,7 @@ studies and shows, beside each slider, why the kit gave that score and where the
 evidence comes from. A bar chart and a short reading of the result (total, share,
 band, what to work on first) follow every change.
 
-All the scoring logic lives in :mod:`consortia.readiness`; this module only lays out
+All the scoring logic lives in :mod:`consortia.content.readiness`; this module only lays out
 the controls. In a notebook::
 
     from consortia.widgets.readiness import ProductReadiness
@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import html
 
-from consortia import cases, methodology, readiness
+from consortia.content import cases, methodology, readiness
+from consortia.errors import InputError
+from consortia.widgets._view import WidgetView
 
 #: Where every slider starts when no case is picked: the middle of the scale.
 START_SCORE = 5
@@ -34,7 +36,7 @@ def _reason_html(item: readiness.CriterionScore) -> str:
 
 
 def reading_to_html(text: str) -> str:
-    """Lay out a :func:`consortia.readiness.reading` as HTML: paragraphs and a list."""
+    """Lay out a :func:`consortia.content.readiness.reading` as HTML: paragraphs and a list."""
     parts: list[str] = []
     items: list[str] = []
     lines = text.splitlines()
@@ -52,7 +54,7 @@ def reading_to_html(text: str) -> str:
     return "<div style='font-size:1.05em;line-height:1.4'>" + "".join(parts) + "</div>"
 
 
-class ProductReadiness:
+class ProductReadiness(WidgetView):
     """Sliders, a live chart and a plain reading for one candidate product.
 
     ``case`` (a slug such as ``"belize"``) pre-fills the sliders from the kit's
@@ -67,7 +69,7 @@ class ProductReadiness:
 
         worked = readiness.scored_cases()
         if case is not None and case not in worked:
-            raise ValueError(
+            raise InputError(
                 f"No worked scores for case {case!r}. Pick one of: {', '.join(worked)}, "
                 "or leave it out to start from the middle of every scale."
             )
@@ -193,7 +195,3 @@ class ProductReadiness:
         self.reading_html.value = reading_to_html(readiness.reading(scores))
         self.chart_image.value = readiness.chart(scores, title=self._title(scores))._repr_png_()
 
-    # -- display -------------------------------------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)

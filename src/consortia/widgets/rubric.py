@@ -27,6 +27,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from consortia.grading.rubric import Rubric, apply_choices, read_choices, rubric_for, score
+from consortia.widgets._view import WidgetView
 
 __all__ = ["RubricGrader", "apply_choices"]
 
@@ -34,7 +35,7 @@ _CHOSEN = "background:#e6f4ea;border-left:4px solid #137333;padding:2px 6px"
 _OTHER = "padding:2px 6px;border-left:4px solid transparent"
 
 
-class RubricGrader:
+class RubricGrader(WidgetView):
     """A rubric form for one submission: a level per criterion, a total and a Save button.
 
     Attributes worth knowing: ``rubric``, ``selectors`` (criterion id -> toggle
@@ -87,12 +88,6 @@ class RubricGrader:
                               w.HBox([self.save_button]), self.status_html])
         self._load_saved()
         self._refresh()
-
-    # -- display ---------------------------------------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs):
-        """Show the form when it is the last expression of a cell."""
-        return self.widget._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return (f"RubricGrader({str(self.course_dir)!r}, {self.assignment!r}, "

@@ -1,0 +1,78 @@
+"""Every lesson notebook has the parts a lesson promises (the syllabus names them).
+
+A lesson opens with its questions and objectives and closes with its key points,
+both rendered from ``course/syllabus.yaml``; it teaches with real case data; it has
+at least one self-check whose questions exist; it carries notes for trainers; and
+every cell has slide metadata so a trainer can present it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from consortia.course import outline, self_checks
+
+LESSONS = [item for item in outline.lessons() if item.id != "00"]
+
+
+def _cells(item):
+    path = outline.course_dir() / item.file
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _code(cells):
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("item", LESSONS, ids=lambda item: item.file)
+def test_opens_with_header_and_closes_with_key_points(item):
+    code = _code(_cells(item))
+    assert f'lesson_header("{item.id}")' in code[0]
+    assert f'lesson_footer("{item.id}")' in code[-1]
+
+
+@pytest.mark.parametrize("item", LESSONS, ids=lambda item: item.file)
+def test_has_self_checks_that_exist(item):
+    code = "\n".join(_code(_cells(item)))
+    used = re.findall(r'self_check\("([a-z0-9-]+)"\)', code)
+    assert used, f"{item.file} has no self-check"
+    known = self_checks.all_checks()
+    for check_id in used:
+        assert check_id in known, f"{item.file} uses unknown self-check {check_id}"
+
+
+@pytest.mark.parametrize("item", LESSONS, ids=lambda item: item.file)
+def test_has_trainer_notes(item):
+    tagged = [c for c in _cells(item) if "trainer" in c["metadata"].get("tags", [])]
+    assert tagged, f"{item.file} has no cell tagged 'trainer'"
+    assert all(c["cell_type"] == "markdown" for c in tagged)
+
+
+@pytest.mark.parametrize("item", LESSONS, ids=lambda item: item.file)
+def test_teaches_with_real_case_data_and_sources(item):
+    cells = _cells(item)
+    code = "\n".join(_code(cells))
+    assert re.search(r"\bcases\.|case_views\.|new_plan\(|ProductReadiness|readiness\.", code), (
+        f"{item.file} does not use the case data"
+    )
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert re.search(r"§\d+", text), f"{item.file} cites no paragraph of the report"
+
+
+@pytest.mark.parametrize("item", LESSONS, ids=lambda item: item.file)
+def test_every_cell_has_slide_metadata(item):
+    for index, cell in enumerate(_cells(item)):
+        assert "slide_type" in cell["metadata"].get("slideshow", {}), f"cell {index}"
+
+
+@pytest.mark.parametrize("item", LESSONS, ids=lambda item: item.file)
+def test_sustains_its_minutes(item):
+    """Roughly 40 words of learner text per teaching minute at the very least."""
+    cells = _cells(item)
+    words = sum(len("".join(c["source"]).split()) for c in cells
+                if c["cell_type"] == "markdown"
+                and "trainer" not in c["metadata"].get("tags", []))
+    assert words >= 25 * item.teaching_minutes, f"{item.file}: only {words} words"

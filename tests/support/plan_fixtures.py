@@ -1,0 +1,49 @@
+"""A complete, clean action plan for the tests: it passes every rule of the validator."""
+
+from __future__ import annotations
+
+from consortia.plans.model import ActionPlan, Activity, Indicator, Members, Milestone
+
+MEETINGS = "Members attending monthly meetings"
+SALES = "Monthly sales of the consortium"
+
+
+def good_plan() -> ActionPlan:
+    """A Belize chocolate plan that follows the methodology and the 2014 commitments."""
+
+    def act(id_, phase, start, duration, title, **extra):
+        return Activity(id=id_, title=title, phase=phase, start_month=start,
+                        duration_months=duration, owner="TCGA board", budget_usd=500.0,
+                        indicators=extra.pop("indicators", [MEETINGS]), **extra)
+
+    return ActionPlan(
+        consortium="Toledo chocolate makers",
+        country="Belize",
+        product="Premium chocolate",
+        territory="Toledo District",
+        case="belize",
+        members=Members(count=12, kinds=["producers", "public sector", "university"]),
+        objectives=["Sell a shared range of chocolate bars in Belize's tourist shops."],
+        activities=[
+            act("A1", 3, 0, 2, "Agree who may join and the basic rules of production",
+                sets_production_rules=True),
+            act("A2", 4, 2, 2, "Agree a legal framework with all members"),
+            act("A3", 5, 4, 2, "Run a first joint training workshop"),
+            act("A4", 7, 6, 3, "Launch a shared bar in tourist shops", indicators=[SALES]),
+            act("A5", 8, 6, 3, "Register the association and appoint a manager"),
+            act("A6", 9, 9, 6, "Apply for a collective mark with rules of use",
+                indicators=[SALES, MEETINGS]),
+        ],
+        indicators=[
+            Indicator(name=MEETINGS, kind="non-economic", unit="members", baseline=5,
+                      target=12, phase=3),
+            Indicator(name=SALES, kind="economic", unit="US$", baseline=0, target=2000,
+                      phase=7),
+        ],
+        milestones=[
+            Milestone(title="National Chocolate Festival stand", month=8, kind="fair"),
+            Milestone(title="Six-month review", month=6, kind="review"),
+        ],
+        review_every_months=6,
+        horizon_months=24,
+    )
