@@ -84,12 +84,52 @@ def main() -> int:
         print(f"stock: {stock_seconds:.2f} s")
         print(f"kit: {kit_seconds:.2f} s")
         print(f"ratio: {kit_seconds / stock_seconds:.2f}")
+        if run.sandbox == "bwrap":
+            limits_cost(root)
         if args.keep:
             print(f"course folders kept in {root}")
         return 1 if unexpected else 0
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def limits_cost(root: Path, runs: int = 8) -> None:
+    """What the limits add to one notebook: a kernel started, run and stopped with
+    everything (own user, cgroup, own file system, rlimits) against the same kernel in
+    bubblewrap alone."""
+    import statistics
+
+    from jupyter_core.utils import run_sync
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from consortia.grading import cgroups, sandbox
+    from consortia.grading.workspace import Workspace
+
+    full = sandbox.resolve("bwrap", cgroups=cgroups.detect())
+    bare = sandbox.Sandbox("bwrap", full.read_only)
+
+    def once(box, uid):
+        workspace = Workspace(root, uid=uid, disk_bytes=box.limits.disk,
+                              mount=box.private_workspaces)
+        start = time.perf_counter()
+        km = sandbox.kernel_manager(box, cwd=workspace.work, runtime=workspace.runtime, uid=uid)
+        nb = new_notebook(cells=[new_code_cell("x = sum(range(1000))")])
+        NotebookClient(nb, km=km, timeout=30).execute()
+        run_sync(km.shutdown_kernel)(now=True)
+        km.release()
+        workspace.remove()
+        return time.perf_counter() - start
+
+    uid = sandbox.kernel_uid(7, 0) if full.separate_users else None
+    with_limits = [once(full, uid) for _ in range(runs)]
+    without = [once(bare, None) for _ in range(runs)]
+    added = statistics.median(with_limits) - statistics.median(without)
+    print(f"one notebook's kernel, median of {runs}: {statistics.median(with_limits):.2f} s "
+          f"with the limits and its own user ({full.cgroups.describe()}), "
+          f"{statistics.median(without):.2f} s in bubblewrap alone: the limits add "
+          f"{added * 1000:.0f} ms per notebook")
 
 
 if __name__ == "__main__":

@@ -254,13 +254,22 @@ def cmd_workshop_new(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     from consortia.grading import autograde, feedback, report, sandbox
 
-    box = sandbox.resolve(args.sandbox)
-    print(f"consortia grade: sandbox {box.mode} ({box.describe()})", file=sys.stderr)
-    if box.mode == "none" and args.sandbox == "auto":
-        print(f"consortia grade: WARNING: no sandbox: {sandbox.bwrap_problem()}", file=sys.stderr)
+    def started(box) -> None:
+        print(f"consortia grade: sandbox {box.mode} ({box.describe()})", file=sys.stderr)
+        if box.mode == "none" and args.sandbox == "auto":
+            print(f"consortia grade: WARNING: no sandbox: {sandbox.bwrap_problem()}",
+                  file=sys.stderr)
+        print("consortia grade: limits of each submission (set in nbgrader_config.py):",
+              file=sys.stderr)
+        for line in box.enforcement_lines():
+            print(f"  {line}", file=sys.stderr)
+
+    limits = {"memory": args.memory, "processes": args.processes, "disk": args.disk,
+              "file_size": args.file_size, "cpu_seconds": args.cpu_seconds,
+              "output": args.output}
     run = autograde.grade(args.dir, args.assignment, workers=args.workers, timeout=args.timeout,
                           notebook_timeout=args.notebook_timeout, sandbox=args.sandbox,
-                          progress=sys.stderr)
+                          progress=sys.stderr, limits=limits, wait=args.wait, on_start=started)
     feedback.write_feedback(run.course, run.outcomes)
     for name in run.assignments():
         outcomes = run.of(name)
@@ -368,9 +377,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, help="seconds a cell may run (default: the course's "
                    "nbgrader_config.py)")
     p.add_argument("--notebook-timeout", type=float, help="seconds a whole notebook may run "
-                   "(default 300)")
+                   "(default: the course's nbgrader_config.py, else 300)")
     p.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto",
                    help="confine participants' code (default auto: bwrap if it works here)")
+    limits = p.add_argument_group("limits of each submission, for this run (defaults: the "
+                                  "course's nbgrader_config.py)")
+    limits.add_argument("--memory", help='memory of all its processes, e.g. "2 GiB"')
+    limits.add_argument("--processes", type=int, help="processes and threads, e.g. 256")
+    limits.add_argument("--disk", help='bytes it may write to its folder, e.g. "200 MB"')
+    limits.add_argument("--file-size", help='largest file it may write, e.g. "200 MB"')
+    limits.add_argument("--cpu-seconds", type=int, help="CPU time of one process, e.g. 600")
+    limits.add_argument("--output", help='stored output of one cell, e.g. "1 MB"')
+    p.add_argument("--wait", action="store_true", help="if another run is grading this "
+                   "course, wait for it instead of stopping")
     p.set_defaults(func=cmd_grade)
     return parser
 

@@ -149,18 +149,21 @@ def test_scores_equal_stock_nbgrader(graded_cohort):
     assert all(theirs == 0 for theirs, _ in differ.values())  # nbgrader failed on them
 
 
-def test_a_crashed_worker_costs_only_its_submission(tmp_path):
-    """Without a sandbox a kernel can kill the worker running it; the batch goes on."""
+def test_a_crashed_worker_costs_only_its_submission(tmp_path, monkeypatch):
+    """A worker process that dies while it grades costs only that submission."""
+    from consortia.grading import workers
+
     course = make_course(tmp_path, ["ana", "ben", "carl"])
     release = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", 4)
     source = nbformat.read(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", 4)
     for student in ("ana", "ben", "carl"):
-        files = submission("solved", release, source, course, "x")
-        if student == "ben":
-            files[f"{NOTEBOOK}.ipynb"].cells.insert(1, nbformat.v4.new_code_cell(
-                "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
-        write_files(course / "submitted" / student / ASSIGNMENT, files)
-    run = autograde.grade(course, ASSIGNMENT, sandbox="none", workers=1)
+        write_files(course / "submitted" / student / ASSIGNMENT,
+                    submission("solved", release, source, course, "x"))
+    crashing = ("import os\nfrom consortia.grading import workers\nreal = workers.run_job\n"
+                "def run_job(job, *rest):\n    if job.student == 'ben':\n        os._exit(9)\n"
+                "    return real(job, *rest)\nworkers.run_job = run_job\nworkers.worker_main()")
+    monkeypatch.setattr(workers.Worker, "COMMAND", crashing)
+    run = autograde.grade(course, ASSIGNMENT, sandbox=sandbox_mode(), workers=1)
     assert run.outcome("ben", ASSIGNMENT).status == "failed"
     assert "worker crashed" in run.outcome("ben", ASSIGNMENT).reason
     for student in ("ana", "carl"):
@@ -216,10 +219,14 @@ def test_cli_grade_on_a_small_course(tmp_path, capsys):
     write_files(course / "submitted" / "ben" / ASSIGNMENT,
                 submission("not-json", release, source, course, "ana"))
     code = cli.main(["grade", str(course), "--workers", "2", "--timeout", "5",
-                     "--sandbox", sandbox_mode()])
+                     "--sandbox", sandbox_mode(), "--memory", "1 GiB"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "[3/3]" in captured.err and "sandbox" in captured.err
+    # which limits hold, and how, said before the first submission is graded
+    assert "limits of each submission" in captured.err
+    assert "memory: 1 GiB" in captured.err and "processes and threads: 256" in captured.err
+    assert captured.err.index("runs as:") < captured.err.index("[1/3]")
     assert "2 submissions in" in captured.out and "1 graded, 1 flagged" in captured.out
     assert "FLAGGED ben" in captured.out
     assert (course / "feedback" / "ana" / ASSIGNMENT / f"{NOTEBOOK}.html").exists()
@@ -231,6 +238,7 @@ def test_cli_grade_on_a_small_course(tmp_path, capsys):
     (["grade", "{tmp}/nowhere"], "is not a course folder"),
     (["grade", "{course}", "no_such_assignment"], "unknown assignment 'no_such_assignment'"),
     (["grade", "{course}", "--workers", "0"], "--workers must be at least 1"),
+    (["grade", "{course}", "--memory", "lots"], "'lots' is not a size"),
 ])
 def test_cli_grade_errors(tmp_path, capsys, args, message):
     course = make_course(tmp_path, ["ana"]) if "{course}" in " ".join(args) else tmp_path

@@ -92,3 +92,17 @@ def test_everything_is_escaped():
     assert "<script>" not in html
     assert html.count("&lt;script&gt;") >= 5
     assert not re.search(r"<(img|iframe|object)", html)
+
+
+def test_a_message_never_quotes_the_assignment_s_code():
+    code = ['x = answer()\n### BEGIN HIDDEN TESTS\nassert x == SECRET_VALUE_991, "look again"\n'
+            "### END HIDDEN TESTS"]
+    quoting = [{"output_type": "error", "ename": "AssertionError",
+                "evalue": 'it ran: assert x == SECRET_VALUE_991, "look again" then'}]
+    message = feedback.error_message(quoting, code)
+    assert "SECRET_VALUE_991" not in message and feedback.HIDDEN_CODE in message
+    marked = [{"output_type": "error", "ename": "ValueError",
+               "evalue": "### BEGIN HIDDEN TESTS assert ..."}]
+    assert "BEGIN HIDDEN" not in feedback.error_message(marked, code)
+    plain = [{"output_type": "error", "ename": "AssertionError", "evalue": "look again"}]
+    assert feedback.error_message(plain, code) == "AssertionError: look again"

@@ -7,6 +7,7 @@ variable ``REQUIRE_SANDBOX=1`` is set: then a missing sandbox fails the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -44,22 +45,43 @@ def test_unknown_mode_is_refused():
 
 
 def test_none_mode_says_it_protects_nothing():
-    box = sandbox.resolve("none")
+    box = Sandbox("none")
     assert box.mode == "none" and not box.confined
     assert "NO SANDBOX" in box.describe()
-    assert box.wrap(["python"], cwd=Path("/x"), writable=[], env={}) == ["python"]
+    cmd = box.wrap(["python"], cwd=Path("/x"), writable=[], env={})
+    assert cmd[0] == "prlimit" and cmd[-1] == "python" and "bwrap" not in cmd  # limits only
 
 
-def test_missing_bwrap_is_explained_and_auto_falls_back(monkeypatch):
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+def test_missing_bwrap_is_explained(monkeypatch):
+    real_which = sandbox.shutil.which
+    monkeypatch.setattr(sandbox.shutil, "which",
+                        lambda name: None if name == "bwrap" else real_which(name))
     sandbox.bwrap_problem.cache_clear()
     try:
         assert "apt-get install -y bubblewrap" in sandbox.bwrap_problem()
         with pytest.raises(SandboxError, match="--sandbox bwrap: bubblewrap is not installed"):
             sandbox.resolve("bwrap")
-        assert sandbox.resolve("auto").mode == "none"
     finally:
         sandbox.bwrap_problem.cache_clear()
+
+
+def test_missing_limit_tools_are_explained(monkeypatch):
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(SandboxError, match=r"prlimit and setpriv not found.*util-linux"):
+        sandbox.resolve("none")
+
+
+def test_as_root_without_bwrap_participants_code_never_runs_as_root(monkeypatch):
+    """Mode none as root drops to a user of its own, or refuses when it cannot."""
+    monkeypatch.setattr(sandbox, "grader_is_root", lambda: True)
+    monkeypatch.setattr(sandbox, "_own_user_problem", lambda box: "Permission denied")
+    with pytest.raises(SandboxError, match="would have to run participants' code as root"):
+        sandbox.resolve("none")
+    box = sandbox.Sandbox("none", separate_users=True)
+    cmd = box.wrap(["python"], cwd=Path("/x"), writable=[], env={}, uid=1600000000)
+    assert cmd[cmd.index("setpriv"):cmd.index("python")] == [
+        "setpriv", "--reuid=1600000000", "--regid=1600000000", "--clear-groups",
+        "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"]
 
 
 def test_allow_list_shows_python_but_not_the_kit_or_secrets():
@@ -83,23 +105,41 @@ def test_a_private_folder_inside_the_allow_list_is_refused():
 
 
 def test_bwrap_command_confines():
-    box = Sandbox("bwrap", ("/usr",))
+    from consortia.grading.limits import Limits
+
+    box = Sandbox("bwrap", ("/usr",), limits=Limits(memory=2**30, processes=100))
     cmd = box.wrap(["python", "-m", "ipykernel_launcher"], cwd=Path("/tmp/j/s"),
                    writable=[Path("/tmp/j/s"), Path("/tmp/j/k")], env={"HOME": "/tmp"})
     text = " ".join(cmd)
-    for flag in ("--unshare-all", "--die-with-parent", "--cap-drop ALL", "--clearenv",
-                 "--remount-ro /",
-                 "--ro-bind-try /usr /usr", "--bind /tmp/j/s /tmp/j/s", "--chdir /tmp/j/s"):
-        assert flag in text
+    for flag in ("--unshare-pid", "--unshare-net", "--unshare-user", "--disable-userns",
+                 "--die-with-parent", "--cap-drop ALL", "--clearenv", "--remount-ro /",
+                 "--ro-bind-try /usr /usr", "--bind /tmp/j/s /tmp/j/s", "--chdir /tmp/j/s",
+                 "--data=1073741824:1073741824", "--nproc=100:100", "--core=0:0"):
+        assert flag in text, flag
+    assert text.index("prlimit") < text.index("bwrap")  # limits set outside the sandbox
     assert text.index("--tmpfs /tmp") < text.index("--bind /tmp/j/s")  # binds after the tmpfs
     assert "--ro-bind / /" not in text and "--share-net" not in text
     assert cmd[-3:] == ["python", "-m", "ipykernel_launcher"]
 
 
+def test_as_root_the_kernel_drops_to_its_own_user_inside_the_sandbox():
+    box = Sandbox("bwrap", ("/usr",), separate_users=True)
+    cmd = box.wrap(["python"], cwd=Path("/tmp/j/s"), writable=[Path("/tmp/j/s")], env={},
+                   uid=1600000003)
+    outer, inner = cmd[:cmd.index("setpriv")], cmd[cmd.index("setpriv"):]
+    assert "--unshare-user" not in outer  # root sets up the mounts...
+    assert "--reuid=1600000003" in inner and "--bounding-set=-all" in inner
+    assert inner[inner.index("bwrap"):].count("--disable-userns") == 1  # ...then no more
+    assert " ".join(outer).endswith("--remount-ro / --chdir / --")
+    with pytest.raises(SandboxError, match="needs a user id of its own"):
+        sandbox.kernel_manager(box, cwd=Path("/tmp/j/s"), runtime=Path("/tmp/j/k"))
+
+
 def test_kernel_environment_is_minimal(tmp_path):
     env = sandbox.kernel_env(tmp_path, confined=True)
     assert set(env) == {"PATH", "HOME", "LANG", "MPLCONFIGDIR", "PYTHONDONTWRITEBYTECODE",
-                        "NBGRADER_EXECUTION"}
+                        "PYTHONSAFEPATH", "NBGRADER_EXECUTION"}
+    assert env["PYTHONSAFEPATH"] == "1"  # no file of a hand-in stands in for a module
     assert env["NBGRADER_EXECUTION"] == "autograde"
 
 
@@ -167,13 +207,22 @@ except ProcessLookupError:
 
 
 def run_notebook(box: Sandbox, work: Path, cells: list[str], timeout: int = 10):
+    """Run ``cells`` in a kernel of ``box``, as grading would start it (own user as root)."""
     from nbclient import NotebookClient
 
-    (work / "s").mkdir(parents=True)
+    from consortia.grading.workspace import Workspace
+
+    uid = sandbox.kernel_uid(5, 0) if box.separate_users else None
+    workspace = Workspace(work, uid=uid, disk_bytes=box.limits.disk,
+                          mount=box.private_workspaces)
     nb = new_notebook(cells=[new_code_cell(c) for c in cells])
-    km = sandbox.kernel_manager(box, cwd=work / "s", runtime=work / "k")
-    NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
-                   interrupt_on_timeout=True).execute()
+    km = sandbox.kernel_manager(box, cwd=workspace.work, runtime=workspace.runtime, uid=uid)
+    try:
+        NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
+                       interrupt_on_timeout=True).execute()
+    finally:
+        km.release()
+        workspace.remove()
     return nb
 
 
@@ -201,8 +250,11 @@ def test_bwrap_kernel_sees_only_its_folder(tmp_path, secrets):
         nb = run_notebook(box, work, [
             "open('mine.txt', 'w').write('ok'); print(open('mine.txt').read())",
             HOSTILE.format(**secrets),
-            KILL_EVERYTHING,
         ])
+        from nbclient.exceptions import DeadKernelError
+
+        with contextlib.suppress(DeadKernelError):  # it may end its own sandbox, no more
+            run_notebook(box, Path(tempfile.mkdtemp(prefix="cg-test-")), [KILL_EVERYTHING])
         assert victim.poll() is None, "the kernel killed a process outside its sandbox"
     finally:
         victim.kill()
@@ -224,7 +276,6 @@ def test_bwrap_kernel_sees_only_its_folder(tmp_path, secrets):
     assert len(eval(pids[5:])) <= 3, pids  # only the sandbox's own processes
     assert (tmp_path / "course" / "gradebook.db").read_text() == "SECRET GRADES"
     assert not (REPO / "pwned.txt").exists()
-    assert "nothing to kill" in outputs(nb, 2)
 
 
 def test_bwrap_kernel_can_be_interrupted(tmp_path):
@@ -241,6 +292,12 @@ def test_bwrap_kernel_can_be_interrupted(tmp_path):
 
 
 def test_none_mode_gives_no_protection_but_a_clean_environment(tmp_path, secrets):
+    if sandbox.grader_is_root() and sandbox._own_user_problem(
+            Sandbox("none", separate_users=True)):
+        # as root, mode none would have to run participants' code as root: it refuses
+        with pytest.raises(SandboxError, match="would have to run participants' code as root"):
+            sandbox.resolve("none")
+        return
     box = sandbox.resolve("none")
     work = Path(tempfile.mkdtemp(prefix="cg-test-"))
     targets = {"targets": secrets["targets"][:1], "writes": []}
@@ -249,8 +306,9 @@ def test_none_mode_gives_no_protection_but_a_clean_environment(tmp_path, secrets
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = outputs(nb, 0)
-    assert "READ " + secrets["targets"][0] + "SECRET GRADES" in text  # documented: no protection
     assert SECRET_ENV not in text
+    if not box.separate_users:  # documented: as the grader's user, no protection
+        assert "READ " + secrets["targets"][0] + "SECRET GRADES" in text
 
 
 def test_grading_a_notebook_with_a_symlinked_plan(tmp_path):

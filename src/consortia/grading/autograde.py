@@ -43,18 +43,21 @@ sandboxed kernel is :mod:`consortia.grading.execute`, the worker processes
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from consortia._paths import solutions_dir
+from consortia.grading import cgroups
 from consortia.grading import sandbox as sandboxes
 from consortia.grading.execute import Job
 from consortia.grading.gradebook import GradebookWriter, GradingError
+from consortia.grading.limits import Limits
 from consortia.grading.nbgrader_course import load_config, open_gradebook
 from consortia.grading.outcomes import (
     STATUSES,
@@ -63,15 +66,21 @@ from consortia.grading.outcomes import (
     load_outcomes,
     outcomes_path,
     save_outcomes,
+    save_progress,
 )
 from consortia.grading.workers import Setup, Worker, default_workers
+from consortia.grading.workspace import mounts_below, new_work_root, unmount
+from consortia.grading.workspace import remove_leftovers as remove_work_leftovers
 
 __all__ = ["DEFAULT_NOTEBOOK_TIMEOUT", "STATUSES", "GradingError", "GradingRun", "Outcome",
            "grade", "gradebook_scores", "load_config", "load_outcomes", "outcomes_path",
            "save_outcomes"]
 
 #: Seconds a notebook may run in all (on top of the per-cell timeout of nbgrader).
-DEFAULT_NOTEBOOK_TIMEOUT = 300.0
+DEFAULT_NOTEBOOK_TIMEOUT = Limits().notebook_seconds
+
+#: The folder of a course where grading keeps its lock and the workers' gradebook copy.
+STATE_FOLDER = ".grading"
 
 
 
@@ -112,15 +121,22 @@ class Progress:
 def grade(course: Path | str, assignment: str | None = None, *, workers: int | None = None,
           timeout: float | None = None, notebook_timeout: float | None = None,
           sandbox: str = "auto", progress: TextIO | None = None,
-          on_outcome: Callable[[Outcome], None] | None = None) -> GradingRun:
+          on_outcome: Callable[[Outcome], None] | None = None, limits: dict | None = None,
+          wait: bool = False, on_start: Callable[[sandboxes.Sandbox], None] | None = None
+          ) -> GradingRun:
     """Autograde every submission (of ``assignment``, or of all assignments) in ``course``.
 
     ``timeout`` is nbgrader's per-cell limit (``Execute.timeout``; default from the
-    course's config), ``notebook_timeout`` the wall-clock limit of one notebook.
-    Progress goes to ``progress`` (e.g. ``sys.stderr``). Outcomes are saved to
-    ``reports/<assignment>/grading.json``. Raises :class:`GradingError` or
-    :class:`~consortia.grading.sandbox.SandboxError` before grading anything if the
-    run cannot be made; a broken submission never raises.
+    course's config), ``notebook_timeout`` the wall-clock limit of one notebook and
+    ``limits`` overrides the other limits of :class:`~consortia.grading.limits.Limits`
+    for this run (``{"memory": "1 GiB"}``). Progress goes to ``progress`` (e.g.
+    ``sys.stderr``); ``on_start`` is told the sandbox before the first submission.
+    Outcomes are saved to ``reports/<assignment>/grading.json`` as grading goes
+    (submissions not yet graded are ``pending``), so a run that is stopped leaves a
+    true record. Only one run grades a course at a time: another one waits (``wait``)
+    or is refused. Raises :class:`GradingError` or
+    :class:`~consortia.grading.sandbox.SandboxError` before grading anything if the run
+    cannot be made; a broken or hostile submission never raises.
     """
     start = time.monotonic()
     course = Path(course).resolve()
@@ -135,12 +151,25 @@ def grade(course: Path | str, assignment: str | None = None, *, workers: int | N
         if timeout <= 0:
             raise GradingError("--timeout must be a positive number of seconds")
         overrides["Execute"] = {"timeout": int(max(1, round(timeout)))}
-    notebook_timeout = notebook_timeout or DEFAULT_NOTEBOOK_TIMEOUT
     config = load_config(course, overrides)
-    grader = GradebookWriter(course, overrides, config)
-    private = [course, *_kit_solutions()]
-    box = sandboxes.resolve(sandbox, private=private)
+    run_limits = Limits.from_config(config, {**(limits or {}),
+                                             "notebook_seconds": notebook_timeout})
+    with run_lock(course, wait=wait):
+        cleanup_leftovers(course)
+        mechanism = cgroups.detect()
+        box = sandboxes.resolve(sandbox, private=[course, *_kit_solutions()], limits=run_limits,
+                                cgroups=mechanism)
+        if on_start:
+            on_start(box)
+        return _grade(course, assignment, config, overrides, box, workers, progress,
+                      on_outcome, timeout, start)
 
+
+def _grade(course: Path, assignment: str | None, config, overrides: dict,
+           box: sandboxes.Sandbox, workers: int, progress: TextIO | None,
+           on_outcome: Callable[[Outcome], None] | None, timeout: float | None,
+           start: float) -> GradingRun:
+    grader = GradebookWriter(course, overrides, config)
     pairs = grader.submitted(assignment)
     ignored: list[str] = []
     if assignment is None:  # every assignment of the gradebook that has submissions
@@ -154,30 +183,43 @@ def grade(course: Path | str, assignment: str | None = None, *, workers: int | N
     students = grader.students()
     submitted = set(pairs)
     absent = [(s, a) for a in selected for s in students if (s, a) not in submitted]
-    total = len(pairs) + len(absent)
-    bar = Progress(total, progress)
-    outcomes: list[Outcome] = []
+    bar = Progress(len(pairs) + len(absent), progress)
+    outcomes: dict[tuple[str, str], Outcome] = {
+        (name, student): Outcome(student, name, "pending") for student, name in pairs}
+
+    def record(outcome: Outcome) -> None:
+        outcomes[(outcome.assignment, outcome.student)] = outcome
+        save_progress(course, outcome.assignment,
+                      [o for (a, _), o in sorted(outcomes.items()) if a == outcome.assignment])
 
     def finish(outcome: Outcome) -> None:
         if outcome.status != "absent":
             grader.fill_scores(outcome)
-        outcomes.append(outcome)
+        record(outcome)
         bar.update(outcome)
         if on_outcome:
             on_outcome(outcome)
 
-    work_root = Path(tempfile.mkdtemp(prefix="cg-"))
+    for student, name in absent:
+        outcomes[(name, student)] = Outcome(student, name, "absent", reason="nothing submitted")
+    for name in selected:  # every submission shows as pending until it is graded
+        save_progress(course, name, [o for (a, _), o in sorted(outcomes.items()) if a == name])
+
+    work_root = new_work_root()
+    snapshot_dir = state_folder(course)
     completed = False
     jobs_queue: queue.Queue = queue.Queue()
     results: queue.Queue = queue.Queue()
     # the workers start (and import nbgrader) while the gradebook is prepared
-    setup = Setup(box, str(work_root), str(course), overrides)
-    threads = [Worker(setup, jobs_queue, results, notebook_timeout) for _ in range(workers)]
+    threads = [Worker(Setup(box, str(work_root), str(course), overrides, index), jobs_queue,
+                      results, box.limits.notebook_seconds) for index in range(workers)]
+    snapshot = None
     try:
         jobs: list[tuple[Job, Outcome]] = []
         for student, name in pairs:
-            outcome, present = grader.record_submission(student, name, notebooks[name])
+            outcome, present = grader.plan_submission(student, name, notebooks[name])
             if not present:
+                grader.record_submission(outcome, notebooks[name], present)
                 finish(outcome)
                 continue
             jobs.append((Job(
@@ -186,22 +228,23 @@ def grade(course: Path | str, assignment: str | None = None, *, workers: int | N
                 source=str(grader.path(grader.coursedir.source_directory, ".", name)),
                 release=str(grader.path(grader.coursedir.release_directory, ".", name)),
                 course=str(course), overrides=overrides, db_url="", sandbox=box,
-                work_root=str(work_root), notebook_timeout=notebook_timeout), outcome))
+                work_root=str(work_root)), outcome))
         for student, name in absent:
-            finish(Outcome(student, name, "absent", reason="nothing submitted"))
-        snapshot = grader.snapshot(work_root)
+            finish(outcomes[(name, student)])
+        snapshot = grader.snapshot(snapshot_dir)
         waiting = {}
         for job, outcome in jobs:
             job.db_url = snapshot
-            waiting[(job.student, job.assignment)] = outcome
+            waiting[(job.student, job.assignment)] = (outcome, job)
             jobs_queue.put(job)
         for thread in threads:
             jobs_queue.put(None)
             thread.start()
         while waiting:
             job, result = results.get()
-            outcome = waiting.pop((job.student, job.assignment))
+            outcome, _ = waiting.pop((job.student, job.assignment))
             try:
+                grader.record_submission(outcome, notebooks[job.assignment], job.notebooks)
                 grader.save(job, result, outcome)
             except Exception as exc:  # e.g. a full disk: this submission only
                 outcome.status = "failed"
@@ -213,13 +256,70 @@ def grade(course: Path | str, assignment: str | None = None, *, workers: int | N
             if thread.is_alive():
                 thread.join(timeout=10 if completed else 0)
             thread.stop()
+        for target in mounts_below(work_root):
+            unmount(target)
         shutil.rmtree(work_root, ignore_errors=True)
-    order = {(o.assignment, o.student): o for o in outcomes}
-    run = GradingRun(course, [order[k] for k in sorted(order)], box.mode, workers,
-                     time.monotonic() - start, timeout, ignored)
+        if snapshot:
+            with contextlib.suppress(OSError):
+                Path(snapshot.removeprefix("sqlite:///")).unlink()
+        if box.cgroups.usable:
+            cgroups.remove_leftovers(box.cgroups)
+    ordered = [outcomes[k] for k in sorted(outcomes)]
+    run = GradingRun(course, ordered, box.mode, workers, time.monotonic() - start, timeout,
+                     ignored)
     for name in selected:
         save_outcomes(run, name)
     return run
+
+
+# --- one run at a time, and what a killed run left behind -------------------------------------
+
+
+def state_folder(course: Path) -> Path:
+    """``<course>/.grading``: the lock, and the gradebook snapshot the workers read."""
+    folder = Path(course) / STATE_FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def run_lock(course: Path, *, wait: bool = False):
+    """Hold the course's grading lock for the block; another run waits or is refused."""
+    import fcntl
+
+    path = state_folder(course) / "lock"
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(handle, 200, 0).decode("utf-8", "replace").strip()
+            holder = holder or "a run started earlier"
+            raise GradingError(
+                f"another 'consortia grade' is grading {course} right now ({holder}); wait "
+                "for it to finish, or run again with --wait to start when it has") from None
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"process {os.getpid()}, started {time.strftime('%H:%M:%S')}"
+                  .encode(), 0)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def cleanup_leftovers(course: Path) -> None:
+    """Remove what a killed run left: its work folders and mounts, cgroups, snapshot.
+
+    Called with the run lock held, so no other run of this course is going; work
+    folders of other courses' runs that are still alive are left alone.
+    """
+    remove_work_leftovers()
+    for stale in state_folder(course).glob("snapshot-*.db"):
+        pid = stale.stem.removeprefix("snapshot-")
+        if pid.isdigit() and not cgroups.process_alive(int(pid)):
+            stale.unlink(missing_ok=True)
+    mechanism = cgroups.detect()
+    if mechanism.usable:
+        cgroups.remove_leftovers(mechanism)
 
 
 def _kit_solutions() -> list[Path]:

@@ -1,13 +1,24 @@
-"""Grade one submission inside a worker: repair, run in the sandbox, collect notes.
+"""Grade one submission inside a worker: repair, run in the sandbox, check with trusted code.
 
-For every notebook of a submission, :func:`grade_notebook` copies it into the
-submission's private working folder, repairs it with nbgrader's sanitizing
-preprocessors (``ClearOutput``, ``DeduplicateIds``, ``OverwriteKernelspec``,
-``OverwriteCells``, ``CheckCellMetadata``: deleted or edited test cells are restored
-from the source) against a read-only snapshot of the gradebook, then runs nbgrader's
-``Execute`` (and ``IgnorePattern``, ``ClearMetadataPreprocessor``, ``LimitOutput``)
-with the kernel confined by :mod:`consortia.grading.sandbox`, a wall-clock limit per
-notebook and a cap on each cell's output. What nbgrader warns about becomes a short
+For every notebook of a submission, :func:`grade_notebook`:
+
+1. refuses, with a plain reason, what is not a notebook it can grade (a link, a
+   folder, an oversized file, tens of thousands of cells, an old format, not UTF-8);
+2. repairs it with nbgrader's sanitizing preprocessors (``ClearOutput``,
+   ``DeduplicateIds``, ``OverwriteKernelspec``, ``OverwriteCells``,
+   ``CheckCellMetadata``: deleted or edited test cells are restored from the source)
+   against a read-only snapshot of the gradebook;
+3. runs nbgrader's ``Execute`` (and ``IgnorePattern``, ``ClearMetadataPreprocessor``,
+   ``LimitOutput``) with the kernel confined by :mod:`consortia.grading.sandbox` and
+   held to the submission's :mod:`limits <consortia.grading.limits>`: a wall-clock
+   limit per notebook, caps on every cell's stored output, and a kernel that dies
+   (out of memory, out of CPU time) costs only the cells it did not reach. Before each
+   test cell the kernel exports the values the test reads;
+4. once the kernel has stopped, runs the tests again with the kit's own code on those
+   values and on the working folder as the kernel left it
+   (:mod:`consortia.grading.replay`), and keeps those results.
+
+What nbgrader warns about, and every limit a submission ran into, becomes a short
 note for the trainer; any failure becomes a reason a trainer can act on
 (:func:`explain`), never an exception. Nothing here writes the gradebook.
 """
@@ -20,7 +31,7 @@ import logging
 import os
 import re
 import shutil
-import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,17 +39,24 @@ from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
+from consortia.grading import answers, replay
 from consortia.grading import sandbox as sandboxes
+from consortia.grading.limits import Limits, size_text
 from consortia.grading.nbgrader_course import course_directory, load_config
+from consortia.grading.workspace import Workspace
 
 #: A submitted notebook bigger than this is refused (it is almost always saved output).
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
 
-#: Output a single cell may produce while graded; the rest is cut (errors always kept).
-MAX_CELL_OUTPUT_BYTES = 1024 * 1024
+#: A notebook with more cells than this is refused (the kit's assignments have 40).
+MAX_CELLS = 5000
 
-#: Largest file a kernel may write (RLIMIT_FSIZE of the grading workers and kernels).
-MAX_WRITTEN_FILE_BYTES = 256 * 1024 * 1024
+#: The stored output of one notebook, at most this many times one cell's limit.
+NOTEBOOK_OUTPUT_CELLS = 20
+
+#: Seconds between two looks at the working folder's size (when it has no file system of
+#: its own, because the grader is not root).
+DISK_WATCH_SECONDS = 0.2
 
 #: The writing preprocessors run in the parent; everything before them in a worker.
 PARENT_PREPROCESSORS = ("SaveAutoGrades", "AssignLatePenalties")
@@ -180,7 +198,14 @@ class Job:
     db_url: str
     sandbox: sandboxes.Sandbox
     work_root: str
-    notebook_timeout: float
+
+    @property
+    def limits(self) -> Limits:
+        return self.sandbox.limits
+
+    @property
+    def notebook_timeout(self) -> float:
+        return self.sandbox.limits.notebook_seconds
 
 
 @dataclass
@@ -202,6 +227,7 @@ class JobResult:
 
 
 def kill_kernel(km) -> None:
+    """Stop a kernel and everything it started; never raises."""
     from jupyter_core.utils import run_sync
 
     if km is None:
@@ -211,6 +237,15 @@ def kill_kernel(km) -> None:
             run_sync(km.shutdown_kernel)(now=True)
     with contextlib.suppress(Exception):
         run_sync(km.cleanup_resources)()
+    with contextlib.suppress(Exception):
+        km.release()  # the cgroup: whatever is left in it is killed
+
+
+def _error(ename: str, evalue: str):
+    from nbformat import NotebookNode
+
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                        traceback=[f"{ename}: {evalue}"])
 
 
 @cache
@@ -236,26 +271,35 @@ def repair_class():
 @cache
 def execute_class():
     """nbgrader's ``Execute``, with the kernel started through the sandbox (built lazily)."""
+    from jupyter_core.utils import run_sync
+    from nbclient.exceptions import DeadKernelError
     from nbformat import NotebookNode
     from nbgrader.preprocessors import Execute
 
     class ConfinedExecute(Execute):
-        """``Execute`` plus a sandboxed kernel, a notebook deadline and an output cap."""
+        """``Execute`` plus a sandboxed kernel, limits, and exports for the trusted checks."""
 
-        def confine(self, sandbox: sandboxes.Sandbox, cwd: Path, runtime: Path,
-                    notebook_timeout: float, prestarted=None) -> ConfinedExecute:
-            self._box = (sandbox, cwd, runtime)
+        def confine(self, sandbox: sandboxes.Sandbox, workspace: Workspace,
+                    notebook_timeout: float, prestarted=None,
+                    plan: replay.Plan | None = None) -> ConfinedExecute:
+            self._box = (sandbox, workspace)
             self._prestarted = prestarted
             self.shutdown_kernel = "immediate"  # all cells have run: no need to wait
             self._budget = notebook_timeout
             self._deadline: float | None = None
+            self._plan = plan or replay.Plan()
+            self._cell_cap = sandbox.limits.output
+            self._total_cap = sandbox.limits.output * NOTEBOOK_OUTPUT_CELLS
             self._out_bytes: dict[int, int] = {}
-            self._cut: set[int] = set()
+            self._total = 0
+            self._cut: set = set()
             self.skipped_cells = 0
+            self.stopped: str | None = None  # why the kernel stopped before the end
+            self.watch_stop: str | None = None  # set by the disk watchdog
             return self
 
         def create_kernel_manager(self):
-            sandbox, cwd, runtime = self._box
+            sandbox, workspace = self._box
             name = (self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name")
                     or "python3")
             km, self._prestarted = self._prestarted, None
@@ -263,8 +307,9 @@ def execute_class():
                 self.km = km
                 return km
             kill_kernel(km)
-            self.km = sandboxes.kernel_manager(sandbox, cwd=cwd, runtime=runtime,
-                                               kernel_name=name, config=self.config)
+            self.km = sandboxes.kernel_manager(sandbox, cwd=workspace.work,
+                                               runtime=workspace.runtime, kernel_name=name,
+                                               config=self.config, uid=workspace.uid)
             return self.km
 
         def preprocess(self, nb, resources=None, km=None):
@@ -278,41 +323,120 @@ def execute_class():
             left = max(1, int(self._deadline - time.monotonic()) + 1)
             return left if timeout is None else min(timeout, left)
 
+        def _not_run(self, cell, why: str) -> None:
+            cell.outputs = [_error("NotRun", f"not run: {why}")]
+            self.skipped_cells += 1
+
         def preprocess_cell(self, cell, resources, index):
-            if (self._deadline is not None and time.monotonic() > self._deadline
-                    and cell.cell_type == "code" and cell.source.strip()):
-                cell.outputs = [NotebookNode(
-                    output_type="error", ename="NotebookTimeout",
-                    evalue=f"not run: the notebook used up its {self._budget:g} s",
-                    traceback=[f"NotebookTimeout: not run: the notebook used up its "
-                               f"{self._budget:g} s"])]
+            if cell.cell_type != "code" or not cell.source.strip():
+                return super().preprocess_cell(cell, resources, index)
+            if self.stopped or self.watch_stop:
+                self.stopped = self.stopped or self.watch_stop
+                self._not_run(cell, self.stopped)
+                return cell, resources
+            if self._deadline is not None and time.monotonic() > self._deadline:
+                cell.outputs = [_error("NotebookTimeout",
+                                       f"not run: the notebook used up its {self._budget:g} s")]
                 self.skipped_cells += 1
                 return cell, resources
-            return super().preprocess_cell(cell, resources, index)
+            grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+            is_test = grade_id in self._plan.tests
+            try:
+                if is_test:
+                    self._run_quietly(answers.export_code(
+                        self._plan.names_for(grade_id), replay.export_path(grade_id)))
+                cell, resources = super().preprocess_cell(cell, resources, index)
+                if is_test:
+                    self._run_quietly(answers.export_code([], replay.export_path(
+                        grade_id, "after")))
+            except DeadKernelError:
+                self.stopped = self.watch_stop or self._why_stopped()
+                cell.outputs.append(_error("KernelStopped", self.stopped))
+            return cell, resources
+
+        def _why_stopped(self) -> str:
+            """Why the kernel died, in words, from how its process ended."""
+            import signal as signals
+
+            status = None
+            with contextlib.suppress(Exception):
+                status = self.km.provisioner.process.wait(timeout=2)
+            limits = self._box[0].limits
+            if status in (-signals.SIGXCPU, 128 + signals.SIGXCPU):
+                return (f"it used more than {limits.cpu_seconds} s of CPU time; the limit is "
+                        "set in nbgrader_config.py")
+            with contextlib.suppress(Exception):
+                if self.km.limit_events().get("memory"):
+                    return (f"it used more than {size_text(limits.memory)} of memory; the limit "
+                            "is set in nbgrader_config.py")
+            return "the kernel stopped while this cell ran (it crashed or was killed)"
+
+        def _run_quietly(self, code: str) -> None:
+            """Run grader code in the kernel with no output and no history."""
+            msg_id = self.kc.execute(code, silent=True, store_history=False,
+                                     allow_stdin=False)
+            run_sync(self.async_wait_for_reply)(msg_id)
 
         def output(self, outs, msg, display_id, cell_index):
             kind = msg["msg_type"]
-            if kind in ("error", "execute_result"):  # both decide the grade: always kept
-                return super().output(outs, msg, display_id, cell_index)
             content = msg.get("content", {})
-            size = len(content.get("text", "")) + sum(
-                len(str(v)) for v in content.get("data", {}).values())
+            size = (len(content.get("text", "")) + len(str(content.get("evalue", "")))
+                    + sum(len(str(v)) for v in content.get("data", {}).values())
+                    + sum(len(str(v)) for v in content.get("traceback", [])))
             used = self._out_bytes.get(cell_index, 0) + size
             self._out_bytes[cell_index] = used
-            if used <= MAX_CELL_OUTPUT_BYTES:
+            self._total += size
+            if used <= self._cell_cap and self._total <= self._total_cap:
                 return super().output(outs, msg, display_id, cell_index)
+            cut = (f"... output cut by the grader: more than {size_text(self._cell_cap)} in "
+                   "this cell ...")
+            if kind in ("error", "execute_result"):  # both decide the grade: keep them, short
+                self._cut.add((cell_index, kind))
+                if kind == "error":
+                    outs.append(_error(str(content.get("ename", "Error"))[:200], cut))
+                else:
+                    outs.append(NotebookNode(output_type="execute_result", metadata={},
+                                             execution_count=content.get("execution_count"),
+                                             data={"text/plain": cut}))
+                return None
             stream = content.get("name", "stdout") if kind == "stream" else "stdout"
             if (cell_index, stream) not in self._cut:
                 # one marker per stream: a cut stderr still counts against the test, as in
                 # nbgrader, where any stderr output in a test cell scores zero
                 self._cut.add((cell_index, stream))
-                outs.append(NotebookNode(
-                    output_type="stream", name=stream,
-                    text=f"\n... output cut by the grader after "
-                         f"{MAX_CELL_OUTPUT_BYTES // 1024 ** 2} MB ...\n"))
+                outs.append(NotebookNode(output_type="stream", name=stream, text=f"\n{cut}\n"))
             return None
 
     return ConfinedExecute
+
+
+class DiskWatch:
+    """Stops a kernel whose working folder outgrows the disk limit (no file system of its
+    own: the grader is not root). Looks every :data:`DISK_WATCH_SECONDS`."""
+
+    def __init__(self, workspace: Workspace, runner, limit: int):
+        self.workspace, self.runner, self.limit = workspace, runner, limit
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> DiskWatch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        while not self.done.wait(DISK_WATCH_SECONDS):
+            if self.workspace.used_bytes() > self.limit:
+                self.runner.watch_stop = (f"it wrote more than {size_text(self.limit)} to its "
+                                          "folder")
+                km = getattr(self.runner, "km", None)
+                process = getattr(getattr(km, "provisioner", None), "process", None)
+                with contextlib.suppress(Exception):
+                    process.kill()  # the sandbox's PID namespace ends with it
+                return
 
 
 def make_exporter(preprocessors: list, config, log):
@@ -378,28 +502,63 @@ def edited_cells(submitted: Path, release: Path) -> list[str]:
     return [gid for gid, text in released.items() if gid in mine and mine[gid] != text]
 
 
-def grade_notebook(job: Job, name: str, work: Path, config, km=None) -> NotebookRun:
-    from nbformat import reads
+def _notebook_problem(path: Path, name: str) -> str | None:
+    """Why a submitted notebook file cannot be graded at all, in plain words, or None."""
+    if path.is_symlink():
+        return f"{name}.ipynb is a link to another file, not a notebook: hand in the file itself"
+    if path.is_dir():
+        return f"{name}.ipynb is a folder, not a notebook: hand in the notebook file itself"
+    if not path.is_file():
+        return f"{name}.ipynb is not an ordinary file: hand in the notebook file itself"
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        return (f"{name}.ipynb is {size / 1024 ** 2:.0f} MB, over the limit of "
+                f"{MAX_NOTEBOOK_BYTES // 1024 ** 2} MB (clear its outputs and resubmit)")
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        return f"{name}.ipynb is not a notebook: the file is not text (UTF-8)"
+    except (ValueError, RecursionError):
+        return (f"{name}.ipynb is not a notebook: the file is not valid JSON (damaged, or not "
+                "saved by Jupyter)")
+    version = data.get("nbformat") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(version, int) or isinstance(version, bool):
+        return (f"{name}.ipynb is not a valid notebook: it lacks the fields a notebook has "
+                "(is it the right file?)")
+    if version != 4:
+        age = "an old" if version < 4 else "a newer"
+        return (f"{name}.ipynb is in {age} notebook format (nbformat {version}): open it in "
+                "JupyterLab, save it, and hand it in again")
+    cells = data.get("cells")
+    if isinstance(cells, list) and len(cells) > MAX_CELLS:
+        return (f"{name}.ipynb has {len(cells):,} cells, more than the {MAX_CELLS:,} a notebook "
+                "can have to be graded: hand in the assignment's own notebook")
+    return None
+
+
+def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None) -> NotebookRun:
+    """Grade one notebook of a submission in ``workspace`` (with ``km`` if launched ahead)."""
+    from nbformat import reads, writes
     from nbgrader.preprocessors import Execute
 
     path = Path(job.submitted) / f"{name}.ipynb"
     run = NotebookRun(name, ok=False)
-    if path.is_symlink() or not path.is_file():
-        run.reason = f"{name}.ipynb is not a regular file (a link or a folder)"
+    problem = _notebook_problem(path, name)
+    if problem:
+        run.reason = problem
         return run
-    size = path.stat().st_size
-    if size > MAX_NOTEBOOK_BYTES:
-        run.reason = (f"{name}.ipynb is {size / 1024 ** 2:.0f} MB, over the limit of "
-                      f"{MAX_NOTEBOOK_BYTES // 1024 ** 2} MB (clear its outputs and resubmit)")
-        return run
-    staged = work / "n" / f"{name}.ipynb"
+    staged = workspace.folder / "n" / f"{name}.ipynb"
     staged.parent.mkdir(exist_ok=True)
     shutil.copyfile(path, staged)
-    edits = [f"cell '{gid}' had been edited; it was restored from the source"
-             for gid in edited_cells(staged, Path(job.release) / f"{name}.ipynb")]
+    source = Path(job.source) / f"{name}.ipynb"
+    edits = drop_added_cells(staged, source)
+    edits += [f"cell '{gid}' had been edited; it was restored from the source"
+              for gid in edited_cells(staged, Path(job.release) / f"{name}.ipynb")]
     resources = {"nbgrader": {"student": job.student, "assignment": job.assignment,
                               "notebook": name, "db_url": job.db_url}}
+    plan = replay.plan_for(source) if source.is_file() else replay.Plan()
     sanitize, execute, _ = preprocessor_chains(config)
+    runner = None
     with collecting_notes() as (log, notes):
         try:
             repaired = []
@@ -413,53 +572,159 @@ def grade_notebook(job: Job, name: str, work: Path, config, km=None) -> Notebook
             for pp in execute:
                 if issubclass(pp, Execute) or pp.__name__ == "ExecutePreprocessor":
                     runner = execute_class()(config=config, log=log).confine(
-                        job.sandbox, work / "s", work / "k", job.notebook_timeout, km)
+                        job.sandbox, workspace, job.notebook_timeout, km, plan)
                     km = None  # used (or discarded) by this notebook
                     confined.append(runner)
                 else:
                     confined.append(pp(config=config, log=log))
             exporter = make_exporter(confined, config, log)
-            graded = {"metadata": {"name": name, "path": str(work / "s")},
+            graded = {"metadata": {"name": name, "path": str(workspace.work)},
                       "nbgrader": resources["nbgrader"]}
-            output, _ = exporter.from_notebook_node(reads(output, as_version=4), graded)
+            watch = (DiskWatch(workspace, runner, job.limits.disk)
+                     if runner is not None and not workspace.mounted else
+                     contextlib.nullcontext())
+            with watch:
+                output, _ = exporter.from_notebook_node(reads(output, as_version=4), graded)
         except Exception as exc:  # any failure of one notebook is recorded, never raised
             kill_kernel(km)
+            kill_kernel(getattr(runner, "km", None))
             run.reason = f"{name}.ipynb: {explain(exc)}"
             run.notes = edits + notes
             return run
         run.notes = edits + notes
-    for runner in confined:
-        if getattr(runner, "skipped_cells", 0):
-            run.notes.append(f"{name}.ipynb used up its {job.notebook_timeout:g} s; "
-                             f"{runner.skipped_cells} cell(s) were not run and score zero")
-        if getattr(runner, "_cut", None):
-            run.notes.append(f"{name}.ipynb printed more than "
-                             f"{MAX_CELL_OUTPUT_BYTES // 1024 ** 2} MB in a cell; the rest "
-                             "was cut")
-    run.ok, run.notebook = True, output
+    events = {}
+    if runner is not None:
+        with contextlib.suppress(Exception):
+            events = runner.km.limit_events()
+        kill_kernel(runner.km)  # nothing of the kernel outlives its notebook
+    nb = reads(output, as_version=4)
+    if plan.tests:
+        harvested = workspace.harvest(copy_files)
+        done = replay.replay(plan, harvested, _cell_timeout(config))
+        _merge(nb, done, run.notes)
+    run.notes += limit_notes(nb, events, job.limits, runner, name)
+    run.ok, run.notebook = True, writes(nb)
     return run
 
 
-def run_job(job: Job, work: Path | None = None, km=None) -> JobResult:
-    """Grade one submission in this worker, in ``work`` (with its kernel ``km``, if
-    launched ahead); never raises. The folder is removed afterwards."""
+def _grade_ids(path: Path) -> set[str]:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return set()
+    return {str(meta["grade_id"]) for cell in cells if isinstance(cell, dict)
+            for meta in [(cell.get("metadata") or {}).get("nbgrader") or {}]
+            if isinstance(meta, dict) and meta.get("grade_id")}
+
+
+def drop_added_cells(staged: Path, source: Path) -> list[str]:
+    """Strip the grading marks of cells the participant added (a grade id the source
+    lacks), so that they are neither scored nor mistaken for deleted ones; the notes
+    say which. The staged copy is changed; the hand-in itself never is."""
+    known = _grade_ids(source)
+    if not known:
+        return []
+    nb = json.loads(staged.read_text(encoding="utf-8"))
+    added = []
+    for cell in nb.get("cells", []):
+        meta = (cell.get("metadata") or {}).get("nbgrader") if isinstance(cell, dict) else None
+        if isinstance(meta, dict) and meta.get("grade_id") and str(meta["grade_id"]) not in known:
+            added.append(str(meta["grade_id"]))
+            del cell["metadata"]["nbgrader"]
+    if not added:
+        return []
+    staged.write_text(json.dumps(nb), encoding="utf-8")
+    return [f"cell '{gid}' was added by the participant with grading marks; it is not part of "
+            "the assignment and was not scored" for gid in dict.fromkeys(added)]
+
+
+def _cell_timeout(config) -> int | None:
+    from nbgrader.preprocessors import Execute
+
+    value = config.Execute.get("timeout") if "Execute" in config else None
+    return int(value) if value else Execute.class_traits()["timeout"].default()
+
+
+def _merge(nb, done: replay.Replayed, notes: list[str]) -> None:
+    """Put the trusted results in the graded notebook, in place of the kernel's own."""
+    from nbformat import from_dict
+
+    for cell in nb.cells:
+        grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+        if grade_id in done.outputs:
+            cell.outputs = [from_dict(o) for o in done.outputs[grade_id]]
+        elif grade_id in done.untrusted:
+            cell.outputs = [_error("UntrustedResult", (
+                "this test ran in the notebook's own kernel, where the notebook's code had "
+                "changed the kit's grading helpers; it scores zero"))]
+    if done.untrusted:
+        notes.append("the notebook's code changed the kit's grading helpers; the tests that had "
+                     f"to run in its kernel score zero: {', '.join(sorted(done.untrusted))}")
+
+
+#: Words of an error that show a limit was reached, and what the note then says.
+_LIMIT_SIGNS = (
+    ("memory", ("MemoryError", "Cannot allocate memory"), "used more than {memory} of memory"),
+    ("disk", ("No space left on device",), "wrote more than {disk} to its folder (or "
+     "{tmp} to /tmp)"),
+    ("file_size", ("File too large",), "wrote a file larger than {file_size}"),
+    ("processes", ("can't start new thread", "Resource temporarily unavailable"),
+     "started more than {processes} processes or threads"),
+)
+
+
+def limit_notes(nb, events: dict, limits: Limits, runner, name: str) -> list[str]:
+    """The notes that name each limit a notebook ran into, with its value."""
+    values = {"memory": size_text(limits.memory), "disk": size_text(limits.disk),
+              "tmp": size_text(limits.tmp), "file_size": size_text(limits.file_size),
+              "processes": limits.processes}
+    # errors, and what the notebook printed of the errors it caught itself
+    text = " ".join(f"{o.get('ename', '')} {o.get('evalue', '')} {o.get('text', '')}"
+                    for cell in nb.cells for o in cell.get("outputs", [])
+                    if o.get("output_type") in ("error", "stream"))
+    hit = set()
+    for key, signs, _ in _LIMIT_SIGNS:
+        if any(sign in text for sign in signs):
+            hit.add(key)
+    if events.get("memory"):
+        hit.add("memory")
+    if events.get("processes"):
+        hit.add("processes")
+    where = "the limit is set in nbgrader_config.py"
+    notes = [f"{name}.ipynb {template.format(**values)}; {where}"
+             for key, _, template in _LIMIT_SIGNS if key in hit]
+    if runner is not None and runner.stopped:
+        if "memory" in hit and "memory" in runner.stopped:
+            notes = [n for n in notes if "of memory" not in n]
+        notes.append(f"{name}.ipynb stopped: {runner.stopped}; the cells after it were not run "
+                     "and score zero")
+    if runner is not None and runner.skipped_cells and not runner.stopped:
+        notes.append(f"{name}.ipynb used up its {limits.notebook_seconds:g} s; "
+                     f"{runner.skipped_cells} cell(s) were not run and score zero")
+    if runner is not None and runner._cut:
+        notes.append(f"{name}.ipynb printed more than {size_text(limits.output)} in a cell; the "
+                     "rest was cut")
+    return notes
+
+
+def run_job(job: Job, workspace: Workspace, km=None) -> JobResult:
+    """Grade one submission in ``workspace`` (with its kernel ``km``, if launched ahead);
+    never raises. The workspace is removed afterwards."""
     start = time.monotonic()
     notes: list[str] = []
     runs: list[NotebookRun] = []
-    if work is None:
-        work = Path(tempfile.mkdtemp(prefix="j", dir=job.work_root))
-        (work / "s").mkdir()
     try:
         config = load_config(Path(job.course), job.overrides)
         coursedir = course_directory(config)
-        max_bytes = int(coursedir.max_file_size) * 1024
-        copy_files(Path(job.submitted), work / "s", ignore=coursedir.ignore,
+        max_bytes = min(int(coursedir.max_file_size) * 1024, job.limits.file_size)
+        copy_files(Path(job.submitted), workspace.work, ignore=coursedir.ignore,
                    max_bytes=max_bytes, notes=notes)
         exclude = (config.Autograde.get("exclude_overwriting", {}) or {}).get(job.assignment, [])
-        copy_files(Path(job.source), work / "s", ignore=coursedir.ignore, exclude=exclude,
+        copy_files(Path(job.source), workspace.work, ignore=coursedir.ignore, exclude=exclude,
                    max_bytes=max_bytes)
+        workspace.give_to_kernel()
         for name in job.notebooks:
-            run = grade_notebook(job, name, work, config, km)
+            run = grade_notebook(job, name, workspace, config, km)
             km = None
             runs.append(run)
             if not run.ok:  # as nbgrader: the first failing notebook fails the submission
@@ -468,7 +733,5 @@ def run_job(job: Job, work: Path | None = None, km=None) -> JobResult:
         runs.append(NotebookRun("", ok=False, reason=explain(exc)))
     finally:
         kill_kernel(km)
-        shutil.rmtree(work, ignore_errors=True)
+        workspace.remove()
     return JobResult(job.student, job.assignment, runs, notes, time.monotonic() - start)
-
-

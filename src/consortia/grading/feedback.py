@@ -13,8 +13,10 @@ and all (nbgrader issues #917 and #1363). This page shows, per notebook:
 
 It never shows a cell's source, so neither hidden tests nor solutions nor the
 participant's code appear, and every piece of text is HTML-escaped. Error messages
-come from the participant's run and are shortened to :data:`MAX_MESSAGE`
-characters.
+come from a run the participant's code may have reached (the grader's own run of the
+tests, or the participant's kernel for a test of their function): any code of the
+assignment they quote is taken out (:func:`redact`), and they are shortened to
+:data:`MAX_MESSAGE` characters.
 
 Files: ``feedback/<participant>/<assignment>/<notebook>.html``, where nbgrader's
 ``release_feedback`` looks for them.
@@ -65,24 +67,54 @@ class NotebookFeedback:
     graded: bool = True  # False when the notebook could not be run
 
 
-def error_message(outputs: list[dict]) -> str:
+#: What a message says instead of code it quoted.
+HIDDEN_CODE = "[code of the assignment, not shown]"
+
+#: Marks of nbgrader's source notebooks: a message holding one quotes a solution or tests.
+_SOURCE_MARKS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN SOLUTION", "END SOLUTION")
+
+
+def redact(message: str, code: list[str]) -> str:
+    """``message`` without any line of the assignment's ``code`` it quotes.
+
+    An error's text comes from the participant's run, so it can hold anything, the
+    source of the cell being run included (hidden tests, solutions). Any line of the
+    source notebook's code cells found in the message is replaced by
+    :data:`HIDDEN_CODE`; a message showing nbgrader's solution or hidden-test marks
+    is replaced whole. The messages test cells give on purpose are plain sentences,
+    never whole code lines, and stay.
+    """
+    if any(mark in message for mark in _SOURCE_MARKS):
+        return "the error quoted code of the assignment, which is not shown"
+    lines = sorted({" ".join(line.split()) for source in code for line in source.splitlines()
+                    if len(line.strip()) >= 8}, key=len, reverse=True)
+    flat = " ".join(message.split())
+    for line in lines:
+        if line in flat:
+            flat = flat.replace(line, HIDDEN_CODE)
+    return flat
+
+
+def error_message(outputs: list[dict], code: list[str] | None = None) -> str:
     """The message of a cell's outputs that explains a lost point ('' if none).
 
     The last error wins (a timed-out cell has an interrupt, then the time-out), then
-    stderr, which nbgrader counts as a failure. Never a traceback: it quotes code.
+    stderr, which nbgrader counts as a failure. Never a traceback: it quotes code; and
+    never a line of the assignment's ``code`` (:func:`redact`).
     """
+    code = code or []
     errors = [o for o in outputs if o.get("output_type") == "error"]
     if errors:
         last = errors[-1]
         name = str(last.get("ename", "Error"))
         if name in FRIENDLY:
             return FRIENDLY[name]
-        value = _ANSI.sub("", str(last.get("evalue", ""))).strip()
+        value = redact(_ANSI.sub("", str(last.get("evalue", ""))).strip(), code)
         return _shorten(f"{name}: {value}" if value else name)
     for o in outputs:
         if o.get("output_type") == "stream" and o.get("name") == "stderr":
             text = _ANSI.sub("", "".join(o.get("text", ""))).strip().splitlines()
-            first = text[0] if text else ""
+            first = redact(text[0], code) if text else ""
             return _shorten("wrote to stderr, which counts as a failure"
                             + (f": {first}" if first else ""))
     return ""
@@ -138,6 +170,7 @@ class _Course:
         for nb in sorted(gb.find_assignment(assignment).notebooks, key=lambda n: n.name):
             answers = {c.name for c in nb.solution_cells}
             order = {c.name: i for i, c in enumerate(nb.source_cells)}
+            code = [c.source or "" for c in nb.source_cells if c.cell_type == "code"]
             path = autograded / f"{nb.name}.ipynb"
             feedback = NotebookFeedback(nb.name, graded=path.is_file())
             outputs = _graded_outputs(path) if feedback.graded else {}
@@ -164,7 +197,7 @@ class _Course:
                 elif not feedback.graded:
                     item.message = "not run"
                 elif not item.passed:
-                    item.message = error_message(outputs.get(cell.name, [])) or (
+                    item.message = error_message(outputs.get(cell.name, []), code) or (
                         "partial credit" if item.points else "no points")
                 feedback.items.append(item)
             notebooks.append(feedback)

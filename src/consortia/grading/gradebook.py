@@ -11,6 +11,7 @@ missing notebooks), runs nbgrader's writing preprocessors (``SaveAutoGrades``,
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -72,17 +73,26 @@ class GradebookWriter:
             return [a.name for a in gb.assignments]
 
     def submitted(self, assignment: str | None) -> list[tuple[str, str]]:
+        """Every (participant folder, assignment folder) pair under ``submitted/``.
+
+        Links are listed too (never followed): :meth:`plan_submission` flags them, so
+        that a hand-in that is a link to someone else's work shows up with its reason
+        instead of silently counting as nothing submitted.
+        """
         root = Path(self.coursedir.format_path(self.coursedir.submitted_directory, ".", "."))
         pairs = []
         if not root.is_dir():
             return pairs
         for student_dir in sorted(root.iterdir()):
-            if not student_dir.is_dir() or student_dir.is_symlink():
+            if student_dir.is_symlink():
+                pairs += [(student_dir.name, assignment)] if assignment else []
+                continue
+            if not student_dir.is_dir():
                 continue
             for assignment_dir in sorted(student_dir.iterdir()):
                 if assignment is not None and assignment_dir.name != assignment:
                     continue
-                if assignment_dir.is_dir() and not assignment_dir.is_symlink():
+                if assignment_dir.is_symlink() or assignment_dir.is_dir():
                     pairs.append((student_dir.name, assignment_dir.name))
         return pairs
 
@@ -100,16 +110,28 @@ class GradebookWriter:
             notes.append(f"timestamp.txt holds no date ({text[:40]!r}); treated as on time")
             return None
 
-    def record_submission(self, student: str, assignment: str, notebooks: list[str]
-                          ) -> tuple[Outcome, list[str]]:
-        """Create the submission in the gradebook as nbgrader does; the notebooks to run."""
+    def plan_submission(self, student: str, assignment: str, notebooks: list[str]
+                        ) -> tuple[Outcome, list[str]]:
+        """What a submission holds, before anything is written: its outcome so far and the
+        notebooks of the assignment it has (nothing to grade if none)."""
         from nbgrader.api import MissingEntry
 
         outcome = Outcome(student, assignment, "graded")
         folder = self.path(self.coursedir.submitted_directory, student, assignment)
         if not _SAFE_NAME.match(student):
-            outcome.status, outcome.reason = "failed", "the folder name is not a valid id"
+            shown = student.encode("unicode_escape").decode("ascii")[:60]
+            outcome.status = "failed"
+            outcome.reason = (f"the folder name {shown!r} is not a participant id (letters, "
+                              "digits, '.', '_' and '-'); rename it to the participant's id")
             return outcome, []
+        for link in (folder.parent, folder):
+            if link.is_symlink():
+                outcome.status = "failed"
+                outcome.reason = (f"submitted/{student}" + ("" if link == folder.parent else
+                                                           f"/{assignment}") +
+                                  " is a link to another folder, not a hand-in; it was not "
+                                  "followed: copy the participant's files in instead")
+                return outcome, []
         with self.gradebook() as gb, quiet():
             try:
                 gb.find_student(student)
@@ -119,20 +141,8 @@ class GradebookWriter:
                     outcome.reason = "not a participant of this course (not in the gradebook)"
                     return outcome, []
                 outcome.notes.append("not in the class list; added to the gradebook")
-                gb.update_or_create_student(student)
-            timestamp = self._timestamp(folder, outcome.notes)
-            kwargs = {"timestamp": timestamp} if timestamp else {}
-            gb.update_or_create_submission(assignment, student, **kwargs)
-            present = [nb for nb in notebooks if (folder / f"{nb}.ipynb").exists()
-                       or (folder / f"{nb}.ipynb").is_symlink()]
-            for nb in notebooks:
-                if nb in present:
-                    continue
-                submission = gb.find_submission_notebook(nb, assignment, student)
-                for grade in submission.grades:
-                    grade.auto_score = 0
-                    grade.needs_manual_grade = False
-                gb.db.commit()
+        present = [nb for nb in notebooks if (folder / f"{nb}.ipynb").exists()
+                   or (folder / f"{nb}.ipynb").is_symlink()]
         others = sorted(p.name for p in folder.glob("*.ipynb") if p.stem not in notebooks)
         if others:
             outcome.notes.append("not graded (not part of the assignment): " + ", ".join(others))
@@ -145,6 +155,43 @@ class GradebookWriter:
             outcome.notes += [f"{nb}.ipynb was not submitted; it scores zero"
                               for nb in notebooks if nb not in present]
         return outcome, present
+
+    def record_submission(self, outcome: Outcome, notebooks: list[str],
+                          present: list[str]) -> None:
+        """Create the submission in the gradebook as nbgrader does, once it is graded.
+
+        Done only when the worker's results are in, so that a run that is stopped never
+        leaves a submission in the gradebook with zero points it did not earn: it is
+        simply not graded yet.
+        """
+        student, assignment = outcome.student, outcome.assignment
+        if outcome.status == "failed" and not present:
+            return  # not a participant, or not a valid id: nothing to record
+        folder = self.path(self.coursedir.submitted_directory, student, assignment)
+        with self.gradebook() as gb, quiet():
+            if not self._known(gb, student):
+                gb.update_or_create_student(student)
+            timestamp = self._timestamp(folder, outcome.notes)
+            kwargs = {"timestamp": timestamp} if timestamp else {}
+            gb.update_or_create_submission(assignment, student, **kwargs)
+            for nb in notebooks:
+                if nb in present:
+                    continue
+                submission = gb.find_submission_notebook(nb, assignment, student)
+                for grade in submission.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                gb.db.commit()
+
+    @staticmethod
+    def _known(gb, student: str) -> bool:
+        from nbgrader.api import MissingEntry
+
+        try:
+            gb.find_student(student)
+        except MissingEntry:
+            return False
+        return True
 
     def save(self, job: Job, result: JobResult, outcome: Outcome) -> None:
         """Write grades and graded notebooks of a finished job; mirror nbgrader on failure."""
@@ -224,7 +271,7 @@ class GradebookWriter:
         prefix = "sqlite:///"
         if not self.db_url.startswith(prefix):
             return self.db_url
-        target = folder / "gradebook.db"
+        target = folder / f"snapshot-{os.getpid()}.db"
         source = sqlite3.connect(self.db_url[len(prefix):])
         copy = sqlite3.connect(str(target))
         try:

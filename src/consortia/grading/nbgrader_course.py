@@ -66,8 +66,16 @@ def config_text(*, course_id: str | None = None, timeout: int | None = None,
         lines.append(f"# {usage}")
     lines += ["c = get_config()  # noqa: F821", "", KIT_SETTINGS.rstrip()]
     if course_id is not None:
+        from consortia.grading.limits import Limits
+
         lines += ["", COHORT_SETTINGS.format(course_id=course_id,
-                                             timeout=int(timeout or 30)).rstrip()]
+                                             timeout=int(timeout or 30)).rstrip(), "",
+                  "# What each submission may use while it is graded (sizes such as \"2 GiB\" "
+                  "or",
+                  "# \"200 MB\"; times in seconds). 'consortia grade' says how the machine "
+                  "holds",
+                  "# them when it starts; its options (--memory ...) override them for one run.",
+                  Limits().as_config()]
     return "\n".join(lines) + "\n"
 
 

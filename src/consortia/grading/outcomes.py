@@ -2,17 +2,22 @@
 
 Each submission ends with a status: ``graded``; ``failed`` (could not be run: the
 reason says why; it scores what nbgrader would, usually 0); ``missing`` (a folder
-without the assignment's notebook); ``absent`` (a participant with no folder). The
-feedback pages and the cohort report read these outcomes beside the gradebook.
+without the assignment's notebook); ``absent`` (a participant with no folder). While
+a run goes, a submission not yet graded is ``pending``: the file is rewritten
+(atomically) after every submission, so a run that is stopped leaves a true record,
+and the report shows those as not graded rather than as zero. The feedback pages and
+the cohort report read these outcomes beside the gradebook.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-STATUSES = ("graded", "failed", "missing", "absent")
+STATUSES = ("graded", "failed", "missing", "absent", "pending")
 
 
 @dataclass
@@ -82,13 +87,29 @@ def load_outcomes(course: Path, assignment: str) -> list[Outcome]:
     return [Outcome.from_dict(item) for item in data["outcomes"]]
 
 
-
-def save_outcomes(run: GradingRun, assignment: str) -> Path:
-    path = outcomes_path(run.course, assignment)
+def _write_atomically(path: Path, data: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"assignment": assignment, "sandbox": run.sandbox, "workers": run.workers,
-            "seconds": round(run.seconds, 2), "outcomes": [o.as_dict() for o in run.of(assignment)]}
-    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".grading.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, indent=1)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return path
 
 
+def save_progress(course: Path, assignment: str, outcomes: list[Outcome]) -> Path:
+    """Write the outcomes so far of a run that is still going (some may be ``pending``)."""
+    return _write_atomically(outcomes_path(course, assignment), {
+        "assignment": assignment, "finished": False,
+        "outcomes": [o.as_dict() for o in outcomes]})
+
+
+def save_outcomes(run: GradingRun, assignment: str) -> Path:
+    """Write the outcomes of a finished run."""
+    return _write_atomically(outcomes_path(run.course, assignment), {
+        "assignment": assignment, "finished": True, "sandbox": run.sandbox,
+        "workers": run.workers, "seconds": round(run.seconds, 2),
+        "outcomes": [o.as_dict() for o in run.of(assignment)]})

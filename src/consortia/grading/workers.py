@@ -17,11 +17,9 @@ import os
 import pickle
 import queue
 import select
-import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -29,15 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consortia.grading import sandbox as sandboxes
-from consortia.grading.execute import (
-    MAX_WRITTEN_FILE_BYTES,
-    JobResult,
-    NotebookRun,
-    execute_class,
-    kill_kernel,
-    run_job,
-)
+from consortia.grading.execute import JobResult, NotebookRun, execute_class, kill_kernel, run_job
 from consortia.grading.nbgrader_course import ignore_harmless_warnings, load_config
+from consortia.grading.workspace import Workspace
 
 
 @dataclass
@@ -48,21 +40,22 @@ class Setup:
     work_root: str
     course: str
     overrides: dict
-
+    #: Which worker this is (0, 1, ...): its kernels' user ids follow from it.
+    index: int = 0
 
 
 def worker_init() -> None:
-    """Runs once in each worker: limits inherited by kernels, heavy imports done early."""
+    """Runs once in each worker: no core dumps, heavy imports done early.
+
+    The limits of participants' code are set on each kernel's command
+    (:mod:`consortia.grading.limits`), not here: the worker itself is trusted.
+    """
     import resource
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    for limit, value in ((resource.RLIMIT_FSIZE, MAX_WRITTEN_FILE_BYTES),
-                         (resource.RLIMIT_CORE, 0)):
-        with contextlib.suppress(ValueError, OSError):
-            _soft, hard = resource.getrlimit(limit)
-            cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
-            resource.setrlimit(limit, (cap, hard))
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
     execute_class()
     ignore_harmless_warnings()
     from nbgrader import preprocessors  # noqa: F401
@@ -113,9 +106,9 @@ def worker_main() -> None:
                 job = _read_frame(read)
             except EOFError:
                 return
-            folder, km = kernels.take()
+            workspace, km = kernels.take()
             kernels.launch()  # the next submission's kernel starts while this one runs
-            _write_frame(out, run_job(job, folder, km))
+            _write_frame(out, run_job(job, workspace, km))
     finally:
         kernels.close()
 
@@ -126,7 +119,9 @@ class Kernels:
     Launching takes about half a second (a Python process importing ipykernel); done
     while the previous submission runs, it is off the critical path. The folder's
     files are copied in when the submission arrives: the sandbox binds the folder,
-    so the kernel sees them.
+    so the kernel sees them. When the grader is root each kernel has a user id of its
+    own (:func:`consortia.grading.sandbox.kernel_uid`, alternating between two per
+    worker) and a working copy of its own file system (:class:`Workspace`).
     """
 
     def __init__(self, setup: Setup):
@@ -136,28 +131,39 @@ class Kernels:
         if not any(a.startswith("--HistoryManager.hist_file") for a in extra):
             extra.append("--HistoryManager.hist_file=:memory:")  # as nbclient adds it
         self.extra_arguments = extra
-        self.ready: list[tuple[Path, object]] = []
+        self.ready: list[tuple[Workspace, object]] = []
+        self.launched = 0
+
+    def new_workspace(self) -> Workspace:
+        box = self.setup.sandbox
+        uid = (sandboxes.kernel_uid(self.setup.index, self.launched)
+               if box.separate_users else None)
+        self.launched += 1
+        return Workspace(Path(self.setup.work_root), uid=uid, disk_bytes=box.limits.disk,
+                         mount=box.private_workspaces)
 
     def launch(self) -> None:
         from jupyter_core.utils import run_sync
 
-        folder = Path(tempfile.mkdtemp(prefix="j", dir=self.setup.work_root))
-        (folder / "s").mkdir()
+        workspace = self.new_workspace()
+        km = None
         try:
-            km = sandboxes.kernel_manager(self.setup.sandbox, cwd=folder / "s",
-                                          runtime=folder / "k", kernel_name="python3")
+            km = sandboxes.kernel_manager(self.setup.sandbox, cwd=workspace.work,
+                                          runtime=workspace.runtime, kernel_name="python3",
+                                          uid=workspace.uid)
             run_sync(km.start_kernel)(extra_arguments=list(self.extra_arguments))
         except Exception:  # the job will start its own kernel and report what fails
+            kill_kernel(km)
             km = None
-        self.ready.append((folder, km))
+        self.ready.append((workspace, km))
 
-    def take(self) -> tuple[Path, object]:
+    def take(self) -> tuple[Workspace, object]:
         return self.ready.pop(0)
 
     def close(self) -> None:
-        for folder, km in self.ready:
+        for workspace, km in self.ready:
             kill_kernel(km)
-            shutil.rmtree(folder, ignore_errors=True)
+            workspace.remove()
         self.ready = []
 
 
