@@ -32,14 +32,23 @@ def test_kinds_match_the_report():
 
 
 def test_stages_follow_sela_paragraphs_40_and_41():
-    """§40: DR, Belize, Haiti, Jamaica, Guyana at identification; §41: the others at promotion."""
+    """§40: DR, Belize, Haiti, Jamaica, Guyana at identification; §41: the others at promotion.
+
+    The phase numbers are the kit's reading of those words; the report itself counts
+    phases I and II as done for every team (§7-§8), and each label and source says so.
+    """
     frame = cases.load_cases().set_index("slug")
+    by_slug = {c.slug: c for c in cases.all_cases()}
     for slug in ["dominican-republic-casabe", "belize", "haiti-grand-anse", "jamaica", "guyana"]:
         assert frame.loc[slug, "stage"] == 1, slug
-        assert frame.loc[slug, "stage_source"] == "SELA 2014 §40"
+        assert frame.loc[slug, "stage_source"] == "kit's reading of SELA 2014 §40 and §7-§8"
     for slug in ["barbados", "bahamas", "suriname", "oecs-vincy-klus"]:
         assert frame.loc[slug, "stage"] == 2, slug
-        assert frame.loc[slug, "stage_source"] == "SELA 2014 §41"
+        assert frame.loc[slug, "stage_source"] == "kit's reading of SELA 2014 §41 and §7-§8"
+    for slug in frame.index[frame["kind"] == "caribbean-proposal"]:
+        label = by_slug[slug].stage.label
+        assert "(§7-§8)" in label and "phase III" in label, slug
+        assert "phases I and II done" not in label, slug
 
 
 def test_load_cases_has_the_documented_columns():
