@@ -90,3 +90,28 @@ def test_going_further_cells_are_markdown_and_folded(item):
         assert cells.is_folded(text), f"{item.file}: a 'more' cell is not wrapped in <details>"
         assert text.startswith(f"<details><summary><b>{cells.MORE_SUMMARY}</b>"), text[:80]
         assert "trainer" not in cell["metadata"]["tags"]
+
+
+def test_capstone_waits_for_the_team_to_name_its_case(tmp_path):
+    """Run All on lesson 09 must not start a plan from a case the team never chose.
+
+    The committed notebook leaves TEAM_CASE empty; run top to bottom it shows a clear
+    reminder where the planner would be, makes no plan file, and every later cell
+    still runs.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    item = outline.lesson("09")
+    nb = nbformat.read(outline.course_dir() / item.file, as_version=4)
+    code = _code(json.loads((outline.course_dir() / item.file).read_text(encoding="utf-8"))
+                 ["cells"])
+    assert any('TEAM_CASE = ""' in c for c in code)
+    assert not any('case="' in c for c in code if "PhasePlanner(" in c)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert not list(tmp_path.glob("my_plan*")), "a plan file was made before a case was named"
+    planner_cell = next(c for c in nb.cells
+                        if c.cell_type == "code" and "PhasePlanner(" in c.source)
+    shown = json.dumps(planner_cell.outputs)
+    assert "Choose your case first" in shown and "No plan file has been made yet" in shown
