@@ -32,14 +32,23 @@ def test_kinds_match_the_report():
 
 
 def test_stages_follow_sela_paragraphs_40_and_41():
-    """§40: DR, Belize, Haiti, Jamaica, Guyana at identification; §41: the others at promotion."""
+    """§40: DR, Belize, Haiti, Jamaica, Guyana at identification; §41: the others at promotion.
+
+    The phase numbers are the kit's reading of those words; the report itself counts
+    phases I and II as done for every team (§7-§8), and each label and source says so.
+    """
     frame = cases.load_cases().set_index("slug")
+    by_slug = {c.slug: c for c in cases.all_cases()}
     for slug in ["dominican-republic-casabe", "belize", "haiti-grand-anse", "jamaica", "guyana"]:
         assert frame.loc[slug, "stage"] == 1, slug
-        assert frame.loc[slug, "stage_source"] == "SELA 2014 §40"
+        assert frame.loc[slug, "stage_source"] == "kit's reading of SELA 2014 §40 and §7-§8"
     for slug in ["barbados", "bahamas", "suriname", "oecs-vincy-klus"]:
         assert frame.loc[slug, "stage"] == 2, slug
-        assert frame.loc[slug, "stage_source"] == "SELA 2014 §41"
+        assert frame.loc[slug, "stage_source"] == "kit's reading of SELA 2014 §41 and §7-§8"
+    for slug in frame.index[frame["kind"] == "caribbean-proposal"]:
+        label = by_slug[slug].stage.label
+        assert "(§7-§8)" in label and "phase III" in label, slug
+        assert "phases I and II done" not in label, slug
 
 
 def test_load_cases_has_the_documented_columns():
@@ -205,3 +214,33 @@ def test_environment_variable_points_at_another_folder(write_case, valid_case, m
     monkeypatch.setenv(cases.CASES_DIR_ENV, str(folder))
     assert cases.cases_dir() == folder
     assert list(cases.load_cases()["slug"]) == ["test-case"]
+
+
+# --- the case a team names for its own plan ---------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["", "   ", None])
+def test_no_case_typed_yet_is_not_ready_and_says_what_to_write(typed):
+    choice = cases.team_case(typed)
+    assert not choice.ready and choice.slug is None
+    assert "Choose your case first" in choice.message
+    assert "belize" in choice.message and '"none"' in choice.message
+    assert "No plan file has been made yet" in str(choice)
+
+
+def test_a_known_case_is_ready_whatever_its_case_or_spaces():
+    choice = cases.team_case("  Belize ")
+    assert choice.ready and choice.slug == "belize"
+    assert cases.case("belize").name in choice._repr_html_()
+
+
+def test_own_product_is_ready_without_a_case():
+    choice = cases.team_case("none")
+    assert choice.ready and choice.slug is None and "empty plan" in choice.message
+
+
+def test_an_unknown_name_is_refused_with_the_valid_names():
+    choice = cases.team_case("Guyanna")
+    assert not choice.ready and choice.slug is None
+    assert "'Guyanna' is not one of the kit's cases" in choice.message
+    assert "guyana" in choice.message

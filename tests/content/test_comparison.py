@@ -62,7 +62,8 @@ def test_proposals_frame_names_products_with_their_territory_and_the_stage_sourc
     assert len(frame) == 9
     casabe = frame.set_index("country").loc["Dominican Republic"]
     assert "Monción" in casabe["products"]  # SELA 2014 §16
-    assert casabe["stage"].startswith("I ") and casabe["stage_source"] == "SELA 2014 §40"
+    assert casabe["stage"].startswith("I ")
+    assert casabe["stage_source"] == "kit's reading of SELA 2014 §40 and §7-§8"
     bahamas = frame.set_index("country").loc["The Bahamas"]
     assert bahamas["sectors"] == "crafts, fisheries, minerals"  # SELA 2014 §11
 
@@ -72,8 +73,8 @@ def test_sector_stage_frame_places_every_proposal_and_puts_crafts_at_phase_two()
     assert frame.columns[0] == "sector" and frame.columns[-1] == "proposals"
     assert frame.loc[0, "sector"] == "agro-food" and frame.loc[0, "proposals"] == 8
     stage_columns = list(frame.columns[1:-1])
-    assert stage_columns == ["I Product analysis (SELA 2014 §40)",
-                             "II Promotion (SELA 2014 §41)"]
+    assert stage_columns == ["I Product analysis (kit's reading of SELA 2014 §40 and §7-§8)",
+                             "II Promotion (kit's reading of SELA 2014 §41 and §7-§8)"]
     crafts = frame.set_index("sector").loc["crafts"]
     assert crafts[stage_columns[0]] == ""
     assert crafts[stage_columns[1]] == "Barbados; The Bahamas"

@@ -38,7 +38,7 @@ def test_case_positions_of_the_shipped_cases():
     # SELA 2014 §40: the Dominican Republic was developing an origin consortium (phase I)
     casabe = by_name.loc["Casabe of Monción"]
     assert casabe["stage"] == "I" and casabe["next_phase"].startswith("II ")
-    assert casabe["stage_source"] == "SELA 2014 §40"
+    assert casabe["stage_source"] == "kit's reading of SELA 2014 §40 and §7-§8"
     # SELA 2014 §41: the OECS proposal was promoting the methodology (phase II)
     assert by_name.loc["Vincy Klus agribusiness cluster", "next_phase"].startswith("III ")
     # Peruvian references already hold a collective sign (phase IX, Annex I)

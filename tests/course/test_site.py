@@ -66,3 +66,26 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_site(tmp_path):
 def test_nothing_to_build(tmp_path):
     with pytest.raises(ValueError, match="nothing to build"):
         site.build_site(tmp_path / "x", only=["no_such_notebook"])
+
+
+def test_going_further_cells_are_folded_on_the_page():
+    """A 'more' cell shows only its summary line until opened, wrapped or not."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("Core text.", metadata={"tags": []}),
+        nbformat.v4.new_markdown_cell("Depth written **without** a wrapper.",
+                                      metadata={"tags": ["more"]}),
+        nbformat.v4.new_markdown_cell(
+            "<details><summary><b>Going further</b>: sources</summary>\n\nWrapped.\n\n"
+            "</details>", metadata={"tags": ["more"]}),
+    ]
+    site.fold_going_further(nb)
+    assert nb.cells[0].source == "Core text."
+    assert nb.cells[1].source.startswith("<details><summary><b>Going further</b>")
+    assert nb.cells[2].source.count("<details>") == 1  # already folded: left alone
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    assert body.count("<summary><b>Going further</b>") == 2
+    assert "<strong>without</strong>" in body  # the inside is still read as markdown

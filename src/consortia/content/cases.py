@@ -9,7 +9,9 @@ file and the field: the kit never works on half-loaded data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,8 +23,11 @@ from consortia.errors import InputError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CASES_DIR_ENV", "CaseDataError", "all_cases", "case", "cases_dir", "load_cases",
-           "load_facts", "reload", "swot_frame"]
+__all__ = ["CASES_DIR_ENV", "OWN_PRODUCT", "CaseDataError", "TeamCase", "all_cases", "case",
+           "cases_dir", "load_cases", "load_facts", "reload", "swot_frame", "team_case"]
+
+#: What a team writes when its product is not among the kit's cases.
+OWN_PRODUCT = "none"
 
 
 class CaseDataError(DataFileError):
@@ -131,3 +136,59 @@ def swot_frame(slug: str, folder: Path | str | None = None) -> pd.DataFrame:
 def reload() -> None:
     """Forget the cached cases, so edits to the YAML files are seen in this session."""
     _cached.cache_clear()
+
+
+@dataclass(frozen=True)
+class TeamCase:
+    """The case a team has named for its own plan, read from what it typed.
+
+    ``ready`` is True once the team has named a known case, or :data:`OWN_PRODUCT`
+    for a product of its own (then ``slug`` is None). Until then ``message`` says
+    what to write, so that a notebook run from top to bottom stops short of starting
+    a plan from a case the team never chose. Displayed in a notebook, it shows that
+    message or the case chosen.
+    """
+
+    typed: str
+    ready: bool
+    slug: str | None
+    message: str
+
+    def _repr_html_(self) -> str:
+        colour = "#009E73" if self.ready else "#D55E00"
+        return (f'<p style="border-left: 6px solid {colour}; padding: 0.4em 1em">'
+                f"{escape(self.message)}</p>")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def team_case(typed: str | None, folder: Path | str | None = None) -> TeamCase:
+    """Read the case a team typed: a slug such as ``"belize"``, ``"none"``, or nothing yet.
+
+    Nothing typed, or a name that is no case, gives ``ready=False`` and a message that
+    says what to write (listing the valid names); it never raises, so a lesson run
+    from top to bottom shows the message instead of an error.
+    """
+    text = (typed or "").strip().lower()
+    known = [c.slug for c in all_cases(folder)]
+    names = ", ".join(known)
+    if not text:
+        return TeamCase(typed or "", False, None,
+                        "Choose your case first. In the cell above, write your case's short "
+                        f'name between the quotes (one of: {names}), or "{OWN_PRODUCT}" if '
+                        "your product is not among them, then run that cell and this one "
+                        "again. No plan file has been made yet.")
+    if text == OWN_PRODUCT:
+        return TeamCase(typed, True, None,
+                        "Your own product: the planner will start from an empty plan. Type "
+                        "country, product and territory in its Plan tab.")
+    if text not in known:
+        return TeamCase(typed, False, None,
+                        f"{typed.strip()!r} is not one of the kit's cases. Write one of: "
+                        f'{names}, or "{OWN_PRODUCT}" for a product of your own. No plan '
+                        "file has been made yet.")
+    chosen = case(text, folder)
+    return TeamCase(typed, True, text,
+                    f"Your case: {chosen.name} ({text}). The planner will start from it "
+                    "the first time it runs.")

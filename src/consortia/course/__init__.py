@@ -3,8 +3,10 @@
 Belongs here: the lessons as the syllabus lists them, with the header and footer
 each lesson shows (:mod:`~consortia.course.outline`), the workshop agendas computed
 from them (:mod:`~consortia.course.agenda`), the self-check questions and how an
-answer is judged (:mod:`~consortia.course.self_checks`), and the course as a static
-web site (:mod:`~consortia.course.site`). The models of the course's data files
+answer is judged (:mod:`~consortia.course.self_checks`), the kinds of lesson cell and
+the folded "Going further" cells (:mod:`~consortia.course.cells`), each lesson's
+reading load and Flesch score (:mod:`~consortia.course.reading`), and the course as a
+static web site (:mod:`~consortia.course.site`). The models of the course's data files
 are in :mod:`~consortia.course.models`.
 
 May import: the ground of the package and :mod:`consortia.content`; never plans,

@@ -2,9 +2,10 @@
 
 ``consortia course build --out DIR`` runs each notebook in a fresh kernel (in a
 scratch folder, so nothing is written into the kit), removes the cells tagged
-``trainer`` unless ``--trainer`` is given, turns interactive widgets into static
-text (a self-check becomes its question with the answer folded away; a planner
-becomes a note to open the notebook), and writes one page per notebook plus an
+``trainer`` unless ``--trainer`` is given, keeps the "Going further" cells (tagged
+``more``) folded, turns interactive widgets into static text (a self-check becomes
+its question with the answer folded away; a planner becomes a note to open the
+notebook), and writes one page per notebook plus an
 index in syllabus order. The pages carry their charts as embedded images, so the
 folder can be read offline, copied to a USB key or printed.
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consortia._paths import case_studies_dir, course_dir
+from consortia.course.cells import cell_kind, folded, is_folded
 from consortia.errors import InputError
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -89,6 +91,13 @@ def _static_outputs(nb) -> None:
                 data.pop("text/plain", None)
 
 
+def fold_going_further(nb) -> None:
+    """Wrap every ``more`` cell that is not folded yet, so the page shows it folded."""
+    for cell in nb.cells:
+        if cell_kind(cell) == "more" and not is_folded(cell.source):
+            cell.source = folded(cell.source)
+
+
 def render_page(source: Path, trainer: bool, timeout: int = 300) -> str:
     """Execute one notebook in a scratch folder and return its HTML page."""
     import nbformat
@@ -98,6 +107,7 @@ def render_page(source: Path, trainer: bool, timeout: int = 300) -> str:
     nb = nbformat.read(source, as_version=4)
     if not trainer:
         nb.cells = [c for c in nb.cells if "trainer" not in c.metadata.get("tags", [])]
+    fold_going_further(nb)
     with tempfile.TemporaryDirectory(prefix="consortia-site-") as scratch:
         NotebookClient(nb, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": scratch}}).execute()
