@@ -103,7 +103,7 @@ def test_no_process_of_a_kernel_outlives_grading(graded):
     # a daemon in a session of its own
     assert "LINGERING" in printed(graded, "linger", "LINGERING")
     assert outcome(graded, "linger").score == POINTS
-    assert outcome(graded, "linger").seconds < 40 + 15
+    assert outcome(graded, "linger").seconds < 60 + 15
     left = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -187,7 +187,7 @@ def test_cpu_time_stops_the_kernel_and_keeps_the_points_before(graded):
     assert cpu.status == "graded"
     assert cpu.score == 2  # the answer's test ran before the loop; the others never ran
     assert any("more than 6 s of CPU time" in n for n in cpu.notes), cpu.notes
-    assert cpu.seconds < 30
+    assert cpu.seconds < 40  # stopped by the CPU limit, before the cell's time limit
 
 
 def test_one_submission_s_limits_never_change_another_s_result(graded):
@@ -236,12 +236,12 @@ def test_the_whole_cohort_is_graded_in_bounded_time(graded):
 # --- the gradebook stays true: killed runs, runs at once ---------------------------------------
 
 
-def _slow_course(root: Path, students: int = 4) -> Path:
+def _slow_course(root: Path, students: int = 3) -> Path:
     ids = [f"p{n}" for n in range(students)]
     course = make_course(root, ids)
     release = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", 4)
     for pid in ids:
-        nb = with_cell(answered(release), "import time\ntime.sleep(3)", after="test_result")
+        nb = with_cell(answered(release), "import time\ntime.sleep(2)", after="test_result")
         write_files(course / "submitted" / pid / ASSIGNMENT, {f"{NOTEBOOK}.ipynb": nb})
     return course
 
@@ -283,7 +283,7 @@ def test_a_killed_run_leaves_no_trace_and_the_next_grades_each_once(tmp_path):
     final = json.loads(outcomes.read_text())
     assert final["finished"] and {o["status"] for o in final["outcomes"]} == {"graded"}
     assert sorted(_submissions(course)) == sorted(set(_submissions(course)))
-    assert len(_submissions(course)) == 4
+    assert len(_submissions(course)) == 3
     assert not [p for p in Path("/tmp").glob(f"cg-{proc.pid}-*")]  # the killed run's copies
     assert not list((course / ".grading").glob("snapshot-*.db"))
     mounts = Path("/proc/self/mounts").read_text()
@@ -292,7 +292,7 @@ def test_a_killed_run_leaves_no_trace_and_the_next_grades_each_once(tmp_path):
 
 def test_two_runs_on_one_course_wait_or_refuse_with_a_message(tmp_path):
     require_root_sandbox()
-    course = _slow_course(tmp_path, students=2)
+    course = _slow_course(tmp_path, students=1)
     first = subprocess.Popen(_grade_command(course), stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
     lock = course / ".grading" / "lock"
@@ -309,7 +309,7 @@ def test_two_runs_on_one_course_wait_or_refuse_with_a_message(tmp_path):
     assert "another 'consortia grade' is grading" in refused.stderr
     assert "--wait" in refused.stderr and "Traceback" not in refused.stderr
     assert waited.returncode == 0, waited.stderr
-    assert len(_submissions(course)) == 2
+    assert len(_submissions(course)) == 1
 
 
 # --- as an ordinary user -------------------------------------------------------------------------

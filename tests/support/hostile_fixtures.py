@@ -32,8 +32,10 @@ POINTS = 4.0
 
 #: Limits of the test cohort: small, so that each attack is cheap to run and to stop.
 LIMITS = {"memory": '"384 MiB"', "processes": "64", "disk": '"24 MB"', "file_size": '"8 MB"',
-          "tmp": '"16 MB"', "cpu_seconds": "6", "notebook_seconds": "40", "output": '"200 kB"'}
-CELL_TIMEOUT = 10
+          "tmp": '"16 MB"', "cpu_seconds": "6", "notebook_seconds": "60", "output": '"200 kB"'}
+#: Long enough that the CPU-time limit, not the wall clock, stops the busy loop even on a
+#: loaded machine.
+CELL_TIMEOUT = 40
 
 SETUP = "from consortia.grading import checks"
 ANSWER = 'answer = ""\n### BEGIN SOLUTION\nanswer = "origin"\n### END SOLUTION'
