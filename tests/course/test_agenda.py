@@ -118,7 +118,9 @@ def test_every_notebook_has_a_place_in_the_timetable_or_the_self_paced_path(key)
     scheduled = set(agenda.scheduled_lessons(key))
     paced_lessons = {n.split("/", 1)[1][:2] for n in paced["notebook"]
                      if n.startswith("course/")}
-    assert scheduled | paced_lessons == {item.id for item in outline.lessons()}
+    homeless = sorted({item.id for item in outline.lessons()} - scheduled - paced_lessons)
+    assert not homeless, (f"lessons {homeless} have no place in the {key} format: add them "
+                          "to its lessons or to a self_paced step in workshop_formats.yaml")
     assert not scheduled & paced_lessons
 
 
