@@ -50,8 +50,6 @@ def lab_command(folder: Path | None = None, port: int = DEFAULT_PORT,
         f"--ServerApp.port={port}",
         f"--LabApp.default_url={start_url_path()}",
         f"--LabApp.app_settings_dir={SETTINGS_DIR}",
-        # the slides app (RISE) reads the same defaults: start at the first slide
-        f"--RiseApp.app_settings_dir={SETTINGS_DIR}",
         f"--ServerApp.open_browser={open_browser}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
