@@ -74,6 +74,7 @@ def test_a_learners_work_is_never_overwritten(kit, tmp_path):
     report = workspace.prepare(mine)
     assert lesson.read_text(encoding="utf-8") == "my own work"
     assert report.copied == ["course/02_new.ipynb"] and not report.created
+    assert report.kept == 5
     assert report.changed_in_kit == ["course/01_why.ipynb"]
     text = "\n".join(report.lines())
     assert "New in the kit, copied in: course/02_new.ipynb" in text

@@ -89,8 +89,8 @@ class CopyReport:
             found = [f"Made your own copy of the course in {where} ({len(self.copied)} "
                      "files). You work there; the kit's own files never change."]
         else:
-            found = [f"Your copy of the course: {where} ({self.kept + len(self.restored)} "
-                     "files kept as you left them)."]
+            found = [f"Your copy of the course: {where} ({self.kept} files kept as you "
+                     "left them)."]
             if self.copied:
                 found.append(f"New in the kit, copied in: {', '.join(self.copied)}.")
         if self.restored:
