@@ -96,4 +96,4 @@ def test_every_module_says_what_it_is_for():
 def test_the_top_of_the_package_holds_only_the_ground():
     flat = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
     assert flat == ["_legacy", "_paths", "catalog", "cli", "datafiles", "display", "errors",
-                    "figures", "pages", "sources"]
+                    "figures", "pages", "sources", "storage"]

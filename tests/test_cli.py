@@ -177,6 +177,27 @@ def test_plan_new_writes_a_pre_filled_plan(tmp_path):
     assert load_plan(out).country == "Guyana"
 
 
+def test_advice_the_kit_prints_works_as_printed_from_the_kits_folder(tmp_path):
+    """``consortia`` is not on the PATH unless an environment is activated: the advice
+    names the command as it runs from the kit's folder."""
+    import re
+    import shlex
+
+    from consortia._paths import checkout, kit_command
+
+    out = tmp_path / "my plan.json"  # a space, as on many learners' machines
+    code, stdout, err = run("plan", "new", "--case", "guyana", "--out", str(out))
+    assert code == 0, err
+    printed = re.search(r"check it with (.+?) \(", stdout).group(1)
+    assert printed == kit_command("plan", "check", out)
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["PATH"] = "/usr/bin:/bin"  # nothing activated
+    proc = subprocess.run(shlex.split(printed), cwd=checkout(), env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr  # 1: the starter plan has findings
+    assert "Guyana" in proc.stdout or "guyana" in proc.stdout.lower()
+
+
 def test_plan_new_never_overwrites_without_force(tmp_path):
     out = tmp_path / "plan.json"
     out.write_text("my precious work", encoding="utf-8")
@@ -266,3 +287,27 @@ def test_plan_schema_is_json():
 def test_planner_refuses_a_missing_folder(tmp_path):
     code, _, err = run("planner", str(tmp_path / "nowhere" / "plan.json"), "--no-browser")
     assert code == 2 and "does not exist" in err
+
+
+# --- the course: agenda and lab -----------------------------------------------------------
+
+
+def test_course_agenda_writes_csv_and_page_with_the_dates(tmp_path):
+    code, stdout, err = run("course", "agenda", "--start", "2027-03-08", "--out",
+                            str(tmp_path / "agenda"))
+    assert code == 0, err
+    assert "Monday 08 March 2027 to Wednesday 10 March 2027" in stdout
+    assert sorted(p.suffix for p in (tmp_path / "agenda").iterdir()) == [".csv", ".html"]
+
+
+def test_course_agenda_with_a_date_it_cannot_read(tmp_path):
+    code, _, err = run("course", "agenda", "--start", "next monday", "--out", str(tmp_path))
+    assert code == 2 and "YYYY-MM-DD" in err and "Traceback" not in err
+
+
+def test_lab_refuses_a_copy_inside_the_kit(tmp_path):
+    from consortia._paths import course_dir
+
+    code, _, err = run("lab", "--folder", str(course_dir() / "mine"), "--no-browser")
+    assert code == 2 and "inside the kit's own course/ folder" in err
+    assert not (course_dir() / "mine").exists()

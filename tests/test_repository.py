@@ -63,9 +63,45 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in ci
 
 
+def _recipe(makefile: str, target: str) -> str:
+    """The commands of one Makefile target."""
+    match = re.search(rf"^{re.escape(target)}:.*\n((?:\t.*\n?)+)", makefile, re.M)
+    assert match, f"no target {target} in the Makefile"
+    return match.group(1)
+
+
 def test_both_commands_create_the_venv_themselves():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^lab: \$\(STAMP\)", makefile, re.M)
-    assert re.search(r"^test: \$\(STAMP\)", makefile, re.M)
+    assert re.search(r"^test: \$\(TEST_STAMP\)", makefile, re.M)
+    assert re.search(r"^\$\(TEST_STAMP\): \$\(STAMP\)", makefile, re.M)
     assert "-m venv" in makefile
-    assert "course/00_start_here.ipynb" in makefile
+    # make lab makes the learner's own copy and opens its start page (consortia lab)
+    assert "$(BIN)/consortia lab" in _recipe(makefile, "lab")
+
+
+def test_make_lab_installs_what_learners_need_and_make_test_adds_the_test_tools():
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    tools = {"pytest", "nbval", "ruff", "playwright"}
+    names = {re.split(r"[<>=\[ ]", dep, maxsplit=1)[0].lower()
+             for dep in project["dependencies"]}
+    assert not names & tools, "test tools in the learners' dependencies"
+    extra = {re.split(r"[<>=\[ ]", d, maxsplit=1)[0].lower()
+             for d in project["optional-dependencies"]["test"]}
+    assert tools <= extra
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    learners = _recipe(makefile, "$(STAMP)")
+    assert "pip install" in learners and "-e ." in learners and "[test]" not in learners
+    assert "-e '.[test]'" in _recipe(makefile, "$(TEST_STAMP)")
+    # the conda route installs what make lab installs
+    environment = (REPO / "environment.yml").read_text(encoding="utf-8")
+    installs = re.findall(r"^\s+- (-e .*)$", environment, re.M)
+    assert installs == ["-e ."]
+
+
+def test_the_learners_copy_is_never_committed():
+    ignored = subprocess.run(["git", "check-ignore", "-q", "my_course/course/x.ipynb"],
+                             cwd=REPO)
+    assert ignored.returncode == 0

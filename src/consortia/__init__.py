@@ -5,10 +5,12 @@ stay short. It is grouped by domain, from the ground up:
 
 * the ground: ``sources`` (citations, the base model), ``datafiles`` (the YAML
   loader), ``errors``, ``display`` (tables in notebooks), ``figures`` (chart
-  plumbing), ``pages`` (HTML from Jinja2 templates) and ``_paths``;
+  plumbing), ``pages`` (HTML from Jinja2 templates), ``storage`` (atomic writes) and
+  ``_paths``;
 * :mod:`consortia.content` - what the course teaches: methodology, programme, cases;
 * :mod:`consortia.plans` - the action plan: model, files, session, rules, views;
-* :mod:`consortia.course` - syllabus, agendas, self-checks, the static site;
+* :mod:`consortia.course` - syllabus, agendas, self-checks, the learner's copy and
+  lab, the static site;
 * :mod:`consortia.grading` - nbgrader release, sandboxed grading, rubrics, reports;
 * :mod:`consortia.widgets` and ``cli`` on top.
 

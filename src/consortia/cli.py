@@ -19,6 +19,10 @@ Commands::
     consortia plan schema                       the JSON Schema of plan files
     consortia planner [FILE]                    the planner as a web page (Voila)
     consortia course build --out DIR [--trainer]   the course as a static web site
+    consortia course agenda --start DATE --out DIR  a workshop's agenda on the calendar
+                                                (CSV and a printable page)
+    consortia lab [--port N]                    your own copy of the course (my_course/),
+                                                opened in JupyterLab (what make lab runs)
 
     consortia workshop new DIR --students CSV   an nbgrader course folder for one cohort
     consortia grade DIR [ASSIGNMENT]            autograde every submission (parallel,
@@ -42,6 +46,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from consortia import __version__
+from consortia._paths import kit_command
 from consortia.errors import KitError
 
 WIDTH = 88
@@ -175,8 +180,8 @@ def cmd_plan_new(args: argparse.Namespace) -> int:
     files.save_plan(new, out)
     findings = rules.check_plan(new)
     print(f"Wrote {out}: {new.consortium} ({len(new.activities)} starter activities).")
-    print(f"Next: fill it in with the planner, then run 'consortia plan check {out}' "
-          f"({rules.summary(findings)} so far).")
+    print(f"Next: fill it in with the planner ({kit_command('planner', out)}), then check "
+          f"it with {kit_command('plan', 'check', out)} ({rules.summary(findings)} so far).")
     return 0
 
 
@@ -236,6 +241,29 @@ def cmd_course_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_course_agenda(args: argparse.Namespace) -> int:
+    from consortia.course import agenda
+
+    files = agenda.export_agenda(args.format, args.start, args.out, weekends=args.weekends)
+    days = agenda.workshop_dates(args.start, len(agenda.workshop_format(args.format).days),
+                                 args.weekends)
+    span = (f"{days[0]:%A %d %B %Y}" + (f" to {days[-1]:%A %d %B %Y}" if len(days) > 1
+                                        else ""))
+    print(f"Agenda of the {agenda.workshop_format(args.format).title}, {span}:")
+    for path in files:
+        print(f"  {path}")
+    print("Open the .html page in a browser to print it; the .csv opens in a spreadsheet.")
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from consortia.course import lab
+
+    return lab.run(folder=Path(args.folder) if args.folder else None, port=args.port,
+                   open_browser=not args.no_browser,
+                   progress=lambda line: print(line, flush=True))
+
+
 def cmd_workshop_new(args: argparse.Namespace) -> int:
     from consortia.grading import workshop
 
@@ -247,7 +275,7 @@ def cmd_workshop_new(args: argparse.Namespace) -> int:
         ignored = ", ".join(made.ignored_columns)
         print(f"  ignored columns of the class list, not stored: {ignored}")
     print(f"Next: hand out release/, collect work into submitted/ (see "
-          f"{made.folder / 'README.md'}), then run 'consortia grade {made.folder}'.")
+          f"{made.folder / 'README.md'}), then run {kit_command('grade', made.folder)}")
     return 0
 
 
@@ -307,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("cases", help="list the case studies").set_defaults(func=cmd_cases)
     p = sub.add_parser("case", help="show one case study in full")
-    p.add_argument("slug", help="the case's slug, e.g. belize (see 'consortia cases')")
+    p.add_argument("slug", help=f"the case's slug, e.g. belize (see '{kit_command('cases')}')")
     p.set_defaults(func=cmd_case)
     p = sub.add_parser("facts", help="list the sourced figures of all cases or of one")
     p.add_argument("slug", nargs="?", help="only this case")
@@ -338,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_plan_schema
     )
 
-    course_parser = sub.add_parser("course", help="the course: build a static web site")
+    course_parser = sub.add_parser("course", help="the course: a static web site, an agenda")
     course_sub = course_parser.add_subparsers(dest="course_command", metavar="ACTION",
                                               required=True)
     p = course_sub.add_parser("build", help="write every lesson and case study as web pages")
@@ -349,6 +377,25 @@ def build_parser() -> argparse.ArgumentParser:
                    "names without .ipynb), e.g. 00_start_here belize")
     p.add_argument("--workers", type=int, help="notebooks run at once (default: cores)")
     p.set_defaults(func=cmd_course_build)
+    p = course_sub.add_parser("agenda", help="a workshop's agenda with dates and times, as "
+                              "CSV and a printable page")
+    p.add_argument("--start", required=True, help="the first day, as YYYY-MM-DD "
+                   "(e.g. 2027-03-08)")
+    p.add_argument("--out", required=True, help="folder for the two files, e.g. agenda")
+    p.add_argument("--format", default="three-day", help="the workshop format (default "
+                   "three-day; see course/workshop_formats.yaml)")
+    p.add_argument("--weekends", action="store_true", help="let the workshop run on "
+                   "Saturdays and Sundays (default: weekdays only)")
+    p.set_defaults(func=cmd_course_agenda)
+
+    p = sub.add_parser("lab", help="open your own copy of the course in JupyterLab "
+                       "(what make lab runs)")
+    p.add_argument("--port", type=int, default=8888, help="port to try first (default 8888)")
+    p.add_argument("--folder", help="where your copy of the course is kept (default "
+                   "my_course/ in the kit's folder)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser; "
+                   "open the address JupyterLab prints yourself")
+    p.set_defaults(func=cmd_lab)
 
     p = sub.add_parser("planner", help="open the planner as a web page (no code shown)")
     p.add_argument("file", nargs="?", default="plan.json", help="the plan file (default "

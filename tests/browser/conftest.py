@@ -12,6 +12,10 @@ in their own process group and always stopped with ``killpg`` in the fixture's
 teardown, also when a test fails. They work on copies in a temporary folder, so a
 test never writes plan files or checkpoints into the repository.
 
+``learner_lab`` starts the learners' JupyterLab with the very command line of the
+Makefile's ``lab`` target (read with ``make -n``), its copy of the course and
+Jupyter's own state in a temporary folder.
+
 Each test saves a screenshot of each step to ``test-artifacts/browser/`` at the
 top of the repository (``<test>-<step>.png``), and one ending in ``-failure.png``
 when it fails.
@@ -24,6 +28,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -371,6 +376,42 @@ def voila_app(browser, tmp_path):
 
     yield start
     for server in servers:
+        server.stop()
+
+
+# --- the learners' lab, as make lab starts it -------------------------------------------
+
+
+def make_lab_command(port: int) -> list[str]:
+    """The command ``make lab`` runs, as make itself expands it (``make -n``)."""
+    venv = Path(sys.prefix)
+    dry = subprocess.run(["make", "-n", "-s", "lab", f"PORT={port}", f"VENV={venv}"],
+                         cwd=REPO, capture_output=True, text=True, timeout=60, check=True)
+    lines = [line for line in dry.stdout.splitlines() if " lab " in f"{line} "
+             and "consortia" in line]
+    assert len(lines) == 1, f"make -n lab ran no single 'consortia lab' line:\n{dry.stdout}"
+    return shlex.split(lines[0])
+
+
+@pytest.fixture(scope="module")
+def learner_lab(browser, tmp_path_factory):
+    """``make lab``'s command, on a free port; yields (address printed, state folder)."""
+    state = tmp_path_factory.mktemp("first-contact")
+    port = free_port()
+    env = dict(os.environ,
+               CONSORTIA_LEARNER_DIR=str(state / "my_course"),
+               JUPYTER_CONFIG_DIR=str(state / "jupyter-config"),
+               JUPYTER_RUNTIME_DIR=str(state / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(state / "user-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"),
+               BROWSER="true")  # the lab opens "a browser" that does nothing: the test opens it
+    server = start_server(make_lab_command(port), log=state / "make-lab.log",
+                          url=f"http://127.0.0.1:{port}", cwd=REPO, env=env)
+    printed = re.compile(rf"http://127\.0\.0\.1:{port}/\S+\?token=\w+")
+    try:
+        server.wait_until(lambda: printed.search(server.log_tail(400)), "make lab")
+        yield printed.search(server.log_tail(400)).group(0), state
+    finally:
         server.stop()
 
 

@@ -1,13 +1,14 @@
-"""Tests of consortia.course.outline and .agenda: the syllabus, lesson headers, workshop agendas."""
+"""Tests of consortia.course.outline: the syllabus, lesson headers and footers."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pytest
 import yaml
 
-from consortia.course import agenda, outline
+from consortia.course import outline
 from consortia.datafiles import DataFileError
 
 
@@ -36,13 +37,37 @@ def test_header_shows_questions_objectives_and_minutes():
     assert f"{item.teaching_minutes} minutes of teaching" in html
 
 
-def test_footer_shows_key_points_and_the_next_lesson():
+def test_footer_shows_key_points_and_links_to_the_next_lesson():
     html = outline.lesson_footer("01")._repr_html_()
     for text in outline.lesson("01").key_points:
         assert escape(text) in html
-    assert "Next: lesson 02" in html
+    following = outline.lesson("02")
+    # a link a learner clicks, relative, so it opens the lesson of the same copy
+    assert re.search(rf'<b>Next lesson:</b> <a href="{following.file}">02\. ', html)
+    assert f'<a href="{outline.lesson("00").file}">00. Start here</a>' in html
     last = outline.lessons()[-1]
-    assert "last lesson" in outline.lesson_footer(last.id)._repr_html_()
+    html = outline.lesson_footer(last.id)._repr_html_()
+    assert "last lesson" in html and "Next lesson" not in html
+
+
+def test_header_and_footer_say_where_the_lesson_is_in_the_course():
+    total = len(outline.lessons())
+    for lesson_id, place in (("00", 1), ("03", 4)):
+        for box in (outline.lesson_header, outline.lesson_footer):
+            html = box(lesson_id)._repr_html_()
+            assert f"lesson {lesson_id}, {place} of the {total} lessons" in html
+    # the course map links every lesson and marks the current one
+    html = outline.lesson_header("03")._repr_html_()
+    assert [m for m in re.findall(r'<a href="(\d\d)_', html)] == [
+        item.id for item in outline.lessons()]
+    current = re.search(r'<a href="03_[^>]*>', html).group(0)
+    assert 'style="background:#0072B2;color:#fff;' in current
+
+
+def test_outside_the_learners_copy_no_personal_progress_is_shown(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSORTIA_LEARNER_DIR", str(tmp_path / "my_course"))
+    monkeypatch.chdir(tmp_path)  # not inside the learner's copy
+    assert "self-checks done" not in outline.lesson_header("03")._repr_html_()
 
 
 def test_unknown_lesson():
@@ -66,48 +91,3 @@ def test_lesson_file_must_match_its_id(tmp_path):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(DataFileError, match="must live in a file named 01_"):
         outline.syllabus(path)
-
-
-@pytest.mark.parametrize("key", ["three-day", "one-day"])
-def test_schedules_place_every_lesson_once_in_order(key):
-    frame = agenda.schedule(key)
-    fmt = agenda.workshop_formats()[key]
-    expected = fmt.lessons or [item.id for item in outline.lessons()]
-    placed = [x for x in frame["lesson"] if x]
-    assert placed == expected
-    # the blocks of each day follow each other without gaps
-    for _, day in frame.groupby("day"):
-        assert list(day["start"].iloc[1:]) == list(day["end"].iloc[:-1])
-
-
-def test_three_day_schedule_keeps_the_meetings_shape():
-    frame = agenda.schedule("three-day")
-    assert frame["day"].max() == 3
-    titles = " ".join(frame["title"])
-    for part in ["Country presentations", "field visit", "Conclusions and recommendations"]:
-        assert part in titles
-    lesson_rows = frame[frame["kind"] == "lesson"]
-    minutes = {item.id: item.minutes for item in outline.lessons()}
-    assert all(lesson_rows["minutes"] == lesson_rows["lesson"].map(minutes))
-
-
-def test_one_day_uses_teaching_minutes_only():
-    frame = agenda.schedule("one-day")
-    rows = frame[frame["kind"] == "lesson"]
-    minutes = {item.id: item.teaching_minutes for item in outline.lessons()}
-    assert all(rows["minutes"] == rows["lesson"].map(minutes))
-    assert agenda.schedule_summary("one-day")["lesson"] == sum(rows["minutes"])
-
-
-def test_lessons_that_do_not_fit_are_reported(tmp_path):
-    import yaml as _yaml
-
-    data = {"formats": [{"key": "tiny", "title": "Tiny", "days": [
-        {"title": "Day", "start": "09:00",
-         "blocks": [{"kind": "lessons", "title": "All", "minutes": 30}]}]}]}
-    path = tmp_path / "formats.yaml"
-    path.write_text(_yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(agenda.ScheduleError, match="no room left for lesson 01"):
-        agenda.schedule("tiny", path)
-    with pytest.raises(ValueError, match="Known: tiny"):
-        agenda.schedule("three-week", path)

@@ -5,9 +5,13 @@ each lesson shows (:mod:`~consortia.course.outline`), the workshop agendas compu
 from them (:mod:`~consortia.course.agenda`), the self-check questions and how an
 answer is judged (:mod:`~consortia.course.self_checks`), the kinds of lesson cell and
 the folded "Going further" cells (:mod:`~consortia.course.cells`), each lesson's
-reading load and Flesch score (:mod:`~consortia.course.reading`), and the course as a
-static web site (:mod:`~consortia.course.site`). The models of the course's data files
-are in :mod:`~consortia.course.models`.
+reading load and Flesch score (:mod:`~consortia.course.reading`), where a learner is
+and which self-checks they have done (:mod:`~consortia.course.progress`), the trainer
+notes set apart (:mod:`~consortia.course.notes`), the learner's own copy of the course
+(:mod:`~consortia.course.workspace`) and the JupyterLab that serves it
+(:mod:`~consortia.course.lab`), and the course as a static web site
+(:mod:`~consortia.course.site`). The models of the course's data files are in
+:mod:`~consortia.course.models`.
 
 May import: the ground of the package and :mod:`consortia.content`; never plans,
 grading or widgets.
@@ -33,6 +37,9 @@ _WHERE = {
     "schedule": "consortia.course.agenda",
     "schedule_summary": "consortia.course.agenda",
     "schedule_view": "consortia.course.agenda",
+    "self_paced": "consortia.course.agenda",
+    "summary_view": "consortia.course.agenda",
+    "export_agenda": "consortia.course.agenda",
     "workshop_formats": "consortia.course.agenda",
 }
 

@@ -32,22 +32,33 @@ def checks_dir() -> Path:
 
 
 @cache
-def _load(folder: Path) -> dict[str, SelfCheck]:
+def _load_files(folder: Path) -> dict[str, tuple[SelfCheck, ...]]:
     loaded, problems = load_yaml_folder(folder, SelfCheckFile, named_by="lesson")
-    found: dict[str, SelfCheck] = {}
+    seen: set[str] = set()
+    by_lesson: dict[str, tuple[SelfCheck, ...]] = {}
     for path, checks_file in loaded:
         for item in checks_file.checks:
-            if item.id in found:
+            if item.id in seen:
                 problems.append(Problem(path, "checks", f"id {item.id!r} is used twice"))
-            found[item.id] = item
+            seen.add(item.id)
+        by_lesson[checks_file.lesson] = tuple(checks_file.checks)
     if problems:
         raise DataFileError(problems)
-    return found
+    return dict(sorted(by_lesson.items()))
+
+
+def _load(folder: Path) -> dict[str, SelfCheck]:
+    return {item.id: item for checks in _load_files(folder).values() for item in checks}
 
 
 def all_checks(folder: Path | None = None) -> dict[str, SelfCheck]:
     """Every self-check by id (validated; a broken file raises DataFileError)."""
     return dict(_load(folder or checks_dir()))
+
+
+def checks_by_lesson(folder: Path | None = None) -> dict[str, list[SelfCheck]]:
+    """The self-checks of each lesson, in the order of its file (``self_checks/NN.yaml``)."""
+    return {key: list(value) for key, value in _load_files(folder or checks_dir()).items()}
 
 
 def get(check_id: str, folder: Path | None = None) -> SelfCheck:

@@ -3,7 +3,12 @@
 ``SelfCheckWidget("start-six-month-phases")`` shows the question from
 ``course/self_checks``; "Check my answer" gives feedback on the learner's own
 choice, and "Show the answer" stays disabled until the learner has tried once, so
-the answer is never in view before the learner has thought about it.
+the answer is never in view before the learner has thought about it. The two
+buttons are named in a line under the question, in the words the start page uses.
+
+In the learner's personal copy of the course every answer is recorded
+(:mod:`consortia.course.progress`), and the widget says how many self-checks of the
+lesson are done; elsewhere (the kit's own notebooks, the tests) nothing is written.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from html import escape
 
 import ipywidgets as w
 
-from consortia.course import self_checks
+from consortia.course import progress, self_checks
 from consortia.widgets._view import WidgetView
 
 
@@ -41,11 +46,16 @@ class SelfCheckWidget(WidgetView):
         self.check_button = w.Button(description="Check my answer", button_style="primary")
         self.reveal_button = w.Button(description="Show the answer", disabled=True,
                                       tooltip="Try once first")
+        self.how = w.HTML("<i>Answer first, then press <b>Check my answer</b>. After a "
+                          "first try, <b>Show the answer</b> opens the answer to compare."
+                          "</i>")
         self.feedback = w.HTML()
+        self.progress = w.HTML()
         self.check_button.on_click(lambda _: self.submit())
         self.reveal_button.on_click(lambda _: self.reveal())
-        self.widget = w.VBox([self.prompt, *inputs,
-                              w.HBox([self.check_button, self.reveal_button]), self.feedback],
+        self.widget = w.VBox([self.prompt, *inputs, self.how,
+                              w.HBox([self.check_button, self.reveal_button]), self.feedback,
+                              self.progress],
                              layout=w.Layout(border="1px solid #ccc", padding="8px"))
 
     def current_answer(self) -> object:
@@ -66,7 +76,27 @@ class SelfCheckWidget(WidgetView):
         mark = "✔" if verdict.correct else "✘"
         self.feedback.value = (f'<p style="color:{colour}"><b>{mark}</b> '
                                f"{escape(verdict.message)}</p>")
+        answer = self.current_answer()
+        if answer not in (None, "") and answer != set():  # a blank press is not an answer
+            self._record(verdict.correct)
         return verdict
+
+    def _record(self, right: bool) -> None:
+        """In the learner's own copy: store the answer and show the lesson's tally."""
+        if not progress.in_learner_copy():
+            return
+        try:
+            progress.record_answer(self.check.id, right)
+        except OSError as exc:  # a read-only folder must not break the self-check
+            self.progress.value = (f"<small>Your answer could not be recorded "
+                                   f"({escape(exc.strerror or str(exc))}).</small>")
+            return
+        lesson_id = progress.lesson_of(self.check.id)
+        if lesson_id is None:
+            return
+        tally = progress.lesson_tally(lesson_id)
+        self.progress.value = (f"<small>Self-checks done in lesson {escape(lesson_id)}: "
+                               f"{tally}.</small>")
 
     def reveal(self) -> str:
         """Show the answer, with its source (only possible after a first try)."""
