@@ -55,7 +55,7 @@ def render_progress_report(plan: ActionPlan, period: int | None = None,
     for item in plan.indicators:
         state = progress.period_state(plan, item, chosen.number)
         report = plan.indicator_period(item.id, chosen.number)
-        colour, mark = styles[state.state]
+        mark = styles[state.state][1]
         if item.measure == "text":
             target, actual = "—", state.actual_text or "—"
         else:
