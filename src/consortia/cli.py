@@ -287,7 +287,7 @@ def cmd_plan_report(args: argparse.Namespace) -> int:
 def cmd_monitor(args: argparse.Namespace) -> int:
     from consortia.monitoring.build import build_monitoring
 
-    built = build_monitoring(args.plans_dir, args.out, iati=args.iati, on=_day(args.on))
+    built = build_monitoring(args.plans_dir, args.out, args.iati, on=_day(args.on))
     print(f"Read {built.plans} plan(s) from {args.plans_dir}.")
     for path in built.files:
         print(f"  wrote {path}")
