@@ -30,7 +30,7 @@ def test_a_team_row_sums_up_a_plan():
     row = team_row(reviewed_plan().without_review(2), ON, "toledo.json")
     assert row.phase_label.startswith("VIII")
     assert row.next_review.number == 2 and row.review_overdue
-    assert "review 2, due 2015-06-01 (OVERDUE)" == row.next_review_text
+    assert row.next_review_text == "review 2, due 2015-06-01 (OVERDUE)"
     assert row.counts == {"on track": 2, "at risk": 0, "off track": 0, "no data": 0}
     assert row.as_dict()["market goal (§45) steps"] == 2
 

@@ -38,7 +38,8 @@ def indicator_chart(plan: ActionPlan, indicator: Indicator) -> str:
         report = plan.indicator_period(indicator.id, p.number)
         usable = report is not None and report.actual is not None and report.status != "sent back"
         actuals.append(report.actual if usable else None)
-    values = [indicator.baseline, indicator.target, *targets, *(a for a in actuals if a is not None)]
+    values = [indicator.baseline, indicator.target, *targets,
+              *(a for a in actuals if a is not None)]
     low, high = min(values), max(values)
     if high == low:
         high = low + 1
