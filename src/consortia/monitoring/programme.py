@@ -114,3 +114,13 @@ def programme_rows(plans: dict[str, ActionPlan], on: dt.date | None = None) -> l
     on = on or dt.date.today()
     rows = [team_row(plan, on, name) for name, plan in plans.items()]
     return sorted(rows, key=lambda r: (r.plan.country.casefold(), r.plan.consortium.casefold()))
+
+
+def programme_frame(rows: list[TeamRow]):
+    """The dashboard's rows as a pandas DataFrame (for notebooks): one row per consortium."""
+    import pandas as pd
+
+    columns = ["consortium", "country", "phase reached", "last review", "next review",
+               *progress.STATES, "late activities", "market goal (§45) steps"]
+    return pd.DataFrame([r.as_dict() for r in rows], columns=[*columns, "illustrative"])[
+        columns]
