@@ -195,3 +195,47 @@ def write_followup(folder: Path | str) -> list[Path]:
     """Save the nine plans as ``<case>.json`` in ``folder`` (for the planner or ``monitor``)."""
     folder = Path(folder)
     return [save_plan(plan, folder / f"{slug}.json") for slug, plan in followup_plans().items()]
+
+
+#: The team whose plan graded exercise 05 hands out, and the changes the exercise makes.
+EXERCISE_TEAM = "jamaica"
+
+
+def exercise_plan(on: dt.date | None = None) -> ActionPlan:
+    """The plan graded exercise 05 hands out: a follow-up plan waiting for its second review.
+
+    The Jamaican team's practice plan, moved in time so that its second review period
+    ended at most a month before ``on`` (default today): its start date is the first
+    day of the month a year before. Period 1 is recorded (its review, its figures, the
+    early activities done), but one figure lacks its evidence and the gift shops
+    figure is lower than in the follow-up; period 2 is left for the participant.
+    """
+    from consortia.plans.progress import add_months
+
+    on = on or dt.date.today()
+    data = followup()
+    team = next(t for t in data.teams if t.case == EXERCISE_TEAM)
+    plan = team_plan(team, data)
+    reports = []
+    for report in plan.indicator_periods:
+        if report.period != 1:
+            continue
+        if report.indicator == "I2":
+            report = report.model_copy(update={"actual": 1.0})
+        if report.indicator == "I3":
+            report = report.model_copy(update={"evidence": []})
+        reports.append(report)
+    updates = [u.model_copy(update={"period": 1}) for u in plan.activity_updates
+               if u.activity in ("A1", "A2", "A3")]
+    start = add_months(dt.date(on.year, on.month, 1), -12)
+    shift = start - data.start_date
+    return plan.updated(
+        start_date=start,
+        indicator_periods=[r.model_copy(update={"reported_on": r.reported_on + shift})
+                           for r in reports],
+        activity_updates=updates,
+        reviews=[r.model_copy(update={"held_on": r.held_on + shift,
+                                      "sent_on": r.sent_on + shift})
+                 for r in plan.reviews if r.period == 1],
+        milestones=[m.model_copy(update={"reached_on": None}) for m in plan.milestones],
+    )
