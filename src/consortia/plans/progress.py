@@ -36,7 +36,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -157,14 +157,18 @@ def cadence(plan: ActionPlan) -> int:
 
 def periods(plan: ActionPlan) -> list[Period]:
     """The plan's review periods in order, up to its horizon."""
-    every, horizon, found = cadence(plan), plan.horizon_months, []
+    return list(_periods(plan.start_date, cadence(plan), plan.horizon_months))
+
+
+@lru_cache(maxsize=4096)
+def _periods(first: dt.date | None, every: int, horizon: int) -> tuple[Period, ...]:
+    found = []
     for number, start in enumerate(range(0, horizon, every), start=1):
         end = min(start + every, horizon)
-        first = plan.start_date
         found.append(Period(number, start, end,
                             add_months(first, start) if first else None,
                             add_months(first, end) if first else None))
-    return found
+    return tuple(found)
 
 
 def period(plan: ActionPlan, number: int) -> Period:
