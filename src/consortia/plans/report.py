@@ -21,10 +21,6 @@ from consortia.errors import InputError
 from consortia.plans import progress, rules
 from consortia.plans.model import ActionPlan
 
-#: The rules whose findings a progress report lists as concerns.
-PROGRESS_RULES = ("review-overdue", "actual-without-evidence", "period-without-actual",
-                  "activity-late", "target-missed-twice")
-
 
 def report_period(plan: ActionPlan, on: dt.date, number: int | None = None) -> progress.Period:
     """The period a report covers: ``number``, else the latest that has ended, else the first."""
@@ -77,7 +73,7 @@ def render_progress_report(plan: ActionPlan, period: int | None = None,
                            f"{a.start_month}-{a.end_month}", status,
                            (update.note if update else "") or ""])
     concerns = [[f.message, f.suggestion] for f in rules.check_plan(plan, on)
-                if f.code in PROGRESS_RULES]
+                if f.code in rules.DATED]  # the rules about progress
     following = [p for p in progress.periods(plan) if p.number == chosen.number + 1]
     upcoming = []
     if following:
