@@ -2,7 +2,8 @@
 
 From the ground up: the ground modules (citations, the YAML loader, errors, display,
 figure and page plumbing), then ``content``, then ``plans`` and ``course`` side by
-side, then ``grading``, then ``widgets``, and the command line on top. Imports made
+side, then ``monitoring`` (across plans) and ``grading``, then ``widgets``, and the
+command line on top. Imports made
 inside functions count too: they are dependencies all the same.
 """
 
@@ -21,11 +22,12 @@ ALLOWED = {
     "content": {"ground"},
     "plans": {"ground", "content"},
     "course": {"ground", "content"},
+    "monitoring": {"ground", "content", "plans"},
     "grading": {"ground", "content", "plans"},
-    "widgets": {"ground", "content", "plans", "course", "grading"},
-    "top": {"ground", "content", "plans", "course", "grading", "widgets"},
+    "widgets": {"ground", "content", "plans", "course", "monitoring", "grading"},
+    "top": {"ground", "content", "plans", "course", "monitoring", "grading", "widgets"},
 }
-SUBPACKAGES = ("content", "plans", "course", "grading", "widgets")
+SUBPACKAGES = ("content", "plans", "course", "monitoring", "grading", "widgets")
 TOP = {"cli", "catalog"}
 #: The finder of earlier import paths names modules of every room on purpose.
 EXEMPT = {"_legacy"}

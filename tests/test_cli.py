@@ -67,7 +67,8 @@ def test_a_year_is_printed_as_a_year(capsys):
 SHIPPED = {"methodology": "10 phases", "criteria": "10 criteria",
            "work programme": "3 early phases", "cases": "12 cases", "plan rules": "rules",
            "readiness scores": "12 scored cases", "themes": "themes", "rubrics": "2 rubrics",
-           "syllabus": "lessons", "workshop formats": "formats", "self-checks": "questions"}
+           "syllabus": "lessons", "workshop formats": "formats", "self-checks": "questions",
+           "progress settings": "settings", "illustrative follow-up": "9 teams"}
 
 
 def test_check_data_checks_every_kind_of_data_file_and_counts_them():

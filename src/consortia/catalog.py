@@ -59,6 +59,18 @@ def _rules() -> int:
     return len(rulebook())
 
 
+def _progress() -> int:
+    from consortia.plans.progress import settings
+
+    return len(settings().model_dump())
+
+
+def _followup() -> int:
+    from consortia.plans.followup import followup_plans
+
+    return len(followup_plans())
+
+
 def _readiness() -> int:
     from consortia.content.readiness import load_readiness
 
@@ -113,6 +125,10 @@ KINDS: tuple[DataKind, ...] = (
              _programme),
     DataKind("cases", "cases", _paths.cases_dir, _cases),
     DataKind("plan rules", "rules", lambda: _paths.DATA_DIR / "plan_rules.yaml", _rules),
+    DataKind("progress settings", "settings", lambda: _paths.DATA_DIR / "progress.yaml",
+             _progress),
+    DataKind("illustrative follow-up", "teams", lambda: _paths.DATA_DIR / "followup.yaml",
+             _followup),
     DataKind("readiness scores", "scored cases", lambda: _paths.DATA_DIR / "readiness.yaml",
              _readiness),
     DataKind("themes", "themes", lambda: _paths.DATA_DIR / "themes.yaml", _themes),

@@ -17,6 +17,14 @@ Commands::
     consortia plan check FILE                   list the findings; exit 1 on errors
     consortia plan show FILE --out plan.html    a self-contained page of the plan
     consortia plan schema                       the JSON Schema of plan files
+    consortia plan export FILE --xlsx BOOK      the plan as a workbook to fill in offline
+    consortia plan import BOOK --into FILE      what the workbook would change (a dry run);
+                                                --apply saves it if the workbook is valid
+    consortia plan report FILE --out PAGE       the progress report of a review (HTML; .pdf
+                                                for a PDF) [--period N] [--on DATE]
+    consortia monitor PLANS_DIR --out DIR       the programme dashboard across plans, its
+                                                evaluation summary and rows as xlsx
+                                                [--iati FILE] [--on DATE]
     consortia planner [FILE]                    the planner as a web page (Voila)
     consortia course build --out DIR [--trainer]   the course as a static web site
     consortia course agenda --start DATE --out DIR  a workshop's agenda on the calendar
@@ -223,6 +231,76 @@ def cmd_plan_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_export(args: argparse.Namespace) -> int:
+    from consortia.plans.files import load_plan
+    from consortia.plans.workbook import export_workbook
+
+    plan = load_plan(args.file)
+    out = export_workbook(plan, args.xlsx)
+    print(f"Wrote {out}: fill in the white cells offline, then read it back with "
+          f"'consortia plan import {out} --into {args.file}'.")
+    return 0
+
+
+def cmd_plan_import(args: argparse.Namespace) -> int:
+    from consortia.plans.files import load_plan, save_plan
+    from consortia.plans.workbook import import_workbook
+
+    result = import_workbook(args.file, load_plan(args.into))
+    if result.errors:
+        print(f"{args.file}: {len(result.errors)} problem(s); nothing was saved. Fix them "
+              "in the workbook and run the command again:", file=sys.stderr)
+        for error in result.errors:
+            print(_wrap(f"- {error}"), file=sys.stderr)
+        return 1
+    if not result.changes:
+        print(f"{args.file}: the workbook holds no change to {args.into}.")
+        return 0
+    print(f"{args.file} changes {args.into} in {len(result.changes)} place(s):")
+    for change in result.changes:
+        print(_wrap(f"- {change}"))
+    if args.apply:
+        save_plan(result.plan, args.into)
+        print(f"Saved {args.into}.")
+    else:
+        print("This was a dry run: nothing was saved. Add --apply to save these changes.")
+    return 0
+
+
+def _day(text: str | None):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--on {text!r}: write the day as 2015-06-12 (year-month-day)") from None
+
+
+def cmd_plan_report(args: argparse.Namespace) -> int:
+    from consortia.plans.files import load_plan
+    from consortia.plans.report import write_progress_report
+
+    plan = load_plan(args.file)
+    out, pages = write_progress_report(plan, args.out, period=args.period, on=_day(args.on))
+    extra = f", {pages} page(s)" if pages else ""
+    print(f"Wrote {out}{extra}: the progress report to print or send.")
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from consortia.monitoring.build import build_monitoring
+
+    built = build_monitoring(args.plans_dir, args.out, args.iati, on=_day(args.on))
+    print(f"Read {built.plans} plan(s) from {args.plans_dir}.")
+    for path in built.files:
+        print(f"  wrote {path}")
+    for problem in built.skipped:
+        print(_wrap(f"SKIPPED {problem}"), file=sys.stderr)
+    return 0
+
+
 def cmd_planner(args: argparse.Namespace) -> int:
     from consortia.plans import app
 
@@ -344,7 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_check_data
     )
 
-    plan = sub.add_parser("plan", help="action plans: new, check, show, schema")
+    plan = sub.add_parser("plan", help="action plans: new, check, show, schema, export, "
+                          "import, report")
     plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
     p = plan_sub.add_parser("new", help="start a plan, pre-filled from a case study")
     p.add_argument("--case", help="the case to start from, e.g. belize")
@@ -365,6 +444,30 @@ def build_parser() -> argparse.ArgumentParser:
     plan_sub.add_parser("schema", help="print the JSON Schema of plan files").set_defaults(
         func=cmd_plan_schema
     )
+    p = plan_sub.add_parser("export", help="write a plan as an Excel workbook to fill in")
+    p.add_argument("file", help="the plan file")
+    p.add_argument("--xlsx", required=True, help="the workbook to write, e.g. plan.xlsx")
+    p.set_defaults(func=cmd_plan_export)
+    p = plan_sub.add_parser("import", help="read a filled-in workbook back into a plan")
+    p.add_argument("file", help="the workbook (.xlsx)")
+    p.add_argument("--into", required=True, help="the plan file it belongs to")
+    p.add_argument("--apply", action="store_true", help="save the changes (by default only "
+                   "list them); nothing is saved if the workbook has any problem")
+    p.set_defaults(func=cmd_plan_import)
+    p = plan_sub.add_parser("report", help="write the progress report of a review")
+    p.add_argument("file", help="the plan file")
+    p.add_argument("--out", required=True, help="the page to write: .html, or .pdf")
+    p.add_argument("--period", type=int, help="the review period (default: the latest "
+                   "that has ended)")
+    p.add_argument("--on", help="judge progress on this day, e.g. 2015-06-12 (default today)")
+    p.set_defaults(func=cmd_plan_report)
+
+    p = sub.add_parser("monitor", help="the programme dashboard across many plans")
+    p.add_argument("plans_dir", help="a folder of plan files (*.json)")
+    p.add_argument("--out", required=True, help="folder for the dashboard, summary and xlsx")
+    p.add_argument("--iati", help="also write the results as IATI 2.03 activity XML here")
+    p.add_argument("--on", help="judge progress on this day, e.g. 2015-06-12 (default today)")
+    p.set_defaults(func=cmd_monitor)
 
     course_parser = sub.add_parser("course", help="the course: a static web site, an agenda")
     course_sub = course_parser.add_subparsers(dest="course_command", metavar="ACTION",

@@ -32,6 +32,7 @@ NOTEBOOKS = {
     "02_case_analysis": "case_analysis",
     "03_product_readiness": "product_readiness",
     "04_action_plan": "action_plan",
+    "05_recording_a_review": "recording_a_review",
 }
 #: Autograded and manually graded points per assignment (as the READMEs describe them).
 POINTS = {
@@ -39,6 +40,7 @@ POINTS = {
     "02_case_analysis": (12, 0),
     "03_product_readiness": (8, 9),
     "04_action_plan": (12, 12),
+    "05_recording_a_review": (10, 0),
 }
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
@@ -97,7 +99,7 @@ def telling(line: str) -> bool:
 # --- the layout ----------------------------------------------------------------------------------
 
 
-def test_four_assignments_with_one_notebook_each():
+def test_five_assignments_with_one_notebook_each():
     assert release.assignments() == list(NOTEBOOKS)
     for folder in (SOLUTIONS, EXERCISES):
         for assignment, notebook in NOTEBOOKS.items():
@@ -153,6 +155,15 @@ def test_the_action_plan_has_a_check_per_rule_group():
     assert "checks.assert_rule_passes(\"plan.json\", \"review-cadence\")" in ids["review_cadence"]
     tasks = [meta(c)["grade_id"] for c in nb["cells"] if meta(c).get("task")]
     assert tasks == ["timeline_realism", "indicators_quality"]
+
+
+def test_recording_a_review_is_checked_with_the_progress_rules():
+    nb = load(SOLUTIONS, "05_recording_a_review")
+    ids = {meta(c)["grade_id"]: source(c) for c in nb["cells"] if meta(c).get("grade")}
+    for code in ("period-without-actual", "actual-without-evidence", "activity-late"):
+        assert f'"{code}"' in "\n".join(ids.values())
+    assert "progress.indicator_state" in ids["states"]
+    assert not rb.manual_cells(SOLUTIONS / "05_recording_a_review" / "recording_a_review.ipynb")
 
 
 @pytest.mark.parametrize("assignment", NOTEBOOKS)

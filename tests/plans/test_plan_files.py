@@ -21,7 +21,7 @@ def test_save_and_load_round_trip_losslessly(tmp_path):
     first = path.read_bytes()
     save_plan(load_plan(path), path)
     assert path.read_bytes() == first
-    assert json.loads(first)["schema_version"] == 1
+    assert json.loads(first)["schema_version"] == 2
 
 
 def test_save_creates_missing_folders_and_leaves_no_temporary_files(tmp_path):

@@ -30,3 +30,11 @@ def test_participant_text_cannot_inject_markup():
     html = render_plan_page(plan)
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_a_plan_invented_for_teaching_says_so_on_its_page():
+    from consortia.plans import followup
+    from consortia.plans.page import render_plan_page
+
+    page = render_plan_page(followup.followup_plans()["guyana"])
+    assert '<p class="illustrative">⚠ Invented for teaching' in page

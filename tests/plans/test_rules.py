@@ -7,11 +7,13 @@ with the documented severity and names what is at fault.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from consortia.plans import rules
 from consortia.plans.model import Activity, Indicator
-from plan_fixtures import MEETINGS, good_plan
+from plan_fixtures import MEETINGS, ON, SALES, good_plan, reviewed_plan
 
 
 def _activity(plan, activity_id, **changes):
@@ -62,20 +64,46 @@ BREAKERS = {
 }
 
 
+def _report(plan, name, period, **changes):
+    item = plan.indicator_period(plan.indicator(name).id, period)
+    return plan.with_indicator_period(item.model_copy(update=changes))
+
+
+#: Rules about progress: broken from ``reviewed_plan()`` and judged on ``ON``.
+PROGRESS_BREAKERS = {
+    "review-overdue": (lambda p: p.without_review(2), "review 2"),
+    "actual-without-evidence": (lambda p: _report(p, SALES, 1, evidence=[]), "I2 period 1"),
+    "period-without-actual": (lambda p: p.without_indicator_period("I1", 2), "I1"),
+    "activity-late": (lambda p: p.with_activity_update(
+        p.activity_update("A5", 2).model_copy(update={"status": "under way"})), "A5"),
+    "target-missed-twice": (
+        lambda p: _report(_report(p, SALES, 1, actual=100), SALES, 2, actual=200), "I2"),
+}
+
+
 def test_the_good_plan_passes_every_rule():
     assert rules.check_plan(good_plan()) == []
+
+
+def test_the_reviewed_plan_passes_every_rule_a_year_on():
+    assert rules.check_plan(reviewed_plan(), on=ON) == []
 
 
 def test_every_documented_rule_has_a_check_and_a_test():
     documented = set(rules.rulebook())
     assert documented == set(rules.CHECKS)
-    assert documented == set(BREAKERS)
+    assert documented == set(BREAKERS) | set(PROGRESS_BREAKERS)
 
 
-@pytest.mark.parametrize("code", sorted(BREAKERS))
+@pytest.mark.parametrize("code", sorted([*BREAKERS, *PROGRESS_BREAKERS]))
 def test_each_rule_catches_what_it_is_for(code):
-    breaker, subject = BREAKERS[code]
-    findings = [f for f in rules.check_plan(breaker(good_plan())) if f.code == code]
+    if code in BREAKERS:
+        breaker, subject = BREAKERS[code]
+        findings = rules.check_plan(breaker(good_plan()))
+    else:
+        breaker, subject = PROGRESS_BREAKERS[code]
+        findings = rules.check_plan(breaker(reviewed_plan()), on=ON)
+    findings = [f for f in findings if f.code == code]
     assert findings, f"rule {code} did not fire"
     rule = rules.rulebook()[code]
     for finding in findings:
@@ -141,3 +169,20 @@ def test_new_activity_and_indicator_objects_are_checked_too():
     ).with_indicator(Indicator(name="Tourists served", kind="economic", baseline=0, target=0))
     codes = {f.code for f in rules.check_plan(plan)}
     assert {"owner-missing", "no-budget", "target-equals-baseline"} <= codes
+
+
+def test_progress_rules_wait_for_the_period_to_end_and_a_start_date():
+    plan = reviewed_plan().without_review(2).without_indicator_period("I1", 2)
+    before_end = rules.check_plan(plan, on=dt.date(2015, 5, 30))  # period 2 ends 1 June 2015
+    assert not {"review-overdue", "period-without-actual"} & {f.code for f in before_end}
+    in_grace = rules.check_plan(plan, on=dt.date(2015, 6, 20))
+    assert "period-without-actual" in {f.code for f in in_grace}
+    assert "review-overdue" not in {f.code for f in in_grace}  # 30 days' grace
+    undated = rules.check_plan(plan.updated(start_date=None), on=ON)
+    assert not {"review-overdue", "period-without-actual", "activity-late"} & {
+        f.code for f in undated}
+
+
+def test_progress_rule_texts_name_the_settings():
+    assert "30 days" in rules.rulebook()["review-overdue"].explanation
+    assert "90%" in rules.rulebook()["target-missed-twice"].explanation

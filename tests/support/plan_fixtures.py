@@ -1,8 +1,20 @@
-"""A complete, clean action plan for the tests: it passes every rule of the validator."""
+"""Complete, clean action plans for the tests: each passes every rule of the validator."""
 
 from __future__ import annotations
 
-from consortia.plans.model import ActionPlan, Activity, Indicator, Members, Milestone
+import datetime as dt
+
+from consortia.plans.model import (
+    ActionPlan,
+    Activity,
+    ActivityUpdate,
+    Evidence,
+    Indicator,
+    IndicatorPeriod,
+    Members,
+    Milestone,
+    Review,
+)
 
 MEETINGS = "Members attending monthly meetings"
 SALES = "Monthly sales of the consortium"
@@ -47,3 +59,30 @@ def good_plan() -> ActionPlan:
         review_every_months=6,
         horizon_months=24,
     )
+
+
+#: The day the reviewed plan is judged on: two review periods have ended.
+ON = dt.date(2015, 7, 15)
+
+
+def reviewed_plan() -> ActionPlan:
+    """``good_plan()`` a year on: started 1 June 2014, two reviews held, every figure
+    reported on track with its evidence, every activity due by then done. It passes
+    every rule on :data:`ON`."""
+    plan = good_plan().updated(start_date=dt.date(2014, 6, 1))
+    meetings, sales = (plan.indicator(MEETINGS).id, plan.indicator(SALES).id)
+    figures = {(meetings, 1): 7, (meetings, 2): 9, (sales, 1): 600, (sales, 2): 1100}
+    for (indicator, period), actual in figures.items():
+        plan = plan.with_indicator_period(IndicatorPeriod(
+            indicator=indicator, period=period, actual=actual,
+            evidence=[Evidence(where=f"records/{indicator}-p{period}.pdf")],
+            reported_by="TCGA secretary", reported_on=dt.date(2014 + period // 2, 12 - 6 * (
+                period - 1), 2), status="accepted"))
+    for period, held in ((1, dt.date(2014, 12, 10)), (2, dt.date(2015, 6, 12))):
+        plan = plan.with_review(Review(period=period, held_on=held,
+                                       decisions="Keep the plan as it is."))
+    for activity in plan.activities:
+        status = "done" if activity.end_month <= 12 else "under way"
+        plan = plan.with_activity_update(ActivityUpdate(activity=activity.id, period=2,
+                                                        status=status))
+    return plan

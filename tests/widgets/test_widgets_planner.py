@@ -92,7 +92,7 @@ def test_the_planner_shows_itself_as_a_widget(open_planner):
     bundle = planner._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     titles = [planner.tabs.get_title(n) for n in range(len(planner.tabs.children))]
-    assert titles == ["Plan", "Activities", "Indicators", "Milestones"]
+    assert titles == ["Plan", "Activities", "Indicators", "Milestones", "Progress"]
 
 
 def test_phase_choices_read_as_numeral_and_title(open_planner):

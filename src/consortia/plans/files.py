@@ -8,6 +8,12 @@ file behind (``.plan.json.<random>.tmp``); the next save of the same plan remove
 such leftovers, and the kit's nbgrader settings never submit or grade them. Loading
 refuses anything that is not a plan with a :class:`PlanFileError` whose message
 says what is wrong and what to do.
+
+Plans written by earlier versions of the kit still load: :func:`migrate` brings the
+data of an older ``schema_version`` up to the current one step by step (version 1,
+the plans handed in at the first workshops, gains indicator ids and empty progress),
+and the next save writes the current version. A file from a newer kit is refused
+with a message that says so, never half read.
 """
 
 from __future__ import annotations
@@ -97,12 +103,7 @@ def parse_plan(text: str, path: Path | str = "<plan>") -> ActionPlan:
             path, f"holds a JSON {type(data).__name__}, not a plan (a plan is a JSON "
             "object with 'consortium', 'activities', 'indicators' ...)"
         )
-    version = data.get("schema_version", PLAN_SCHEMA_VERSION)
-    if version != PLAN_SCHEMA_VERSION:
-        raise PlanFileError(
-            path, f"has schema_version {version!r}; this kit reads version "
-            f"{PLAN_SCHEMA_VERSION}. Update the kit or re-create the plan."
-        )
+    data = migrate(data, path)
     try:
         return ActionPlan.model_validate(data)
     except ValidationError as exc:
@@ -114,6 +115,49 @@ def parse_plan(text: str, path: Path | str = "<plan>") -> ActionPlan:
         raise PlanFileError(path, f"is not a valid plan: {details}{more}") from None
     except RecursionError:
         raise PlanFileError(path, "is nested far too deeply to be a plan") from None
+
+
+def _v1_to_v2(data: dict) -> dict:
+    """Version 1 had no indicator ids and no progress: number the indicators in order."""
+    indicators = data.get("indicators")
+    if isinstance(indicators, list):
+        taken = {item.get("id") for item in indicators if isinstance(item, dict)}
+        numbered, n = [], 0
+        for item in indicators:
+            if isinstance(item, dict) and not item.get("id"):
+                n += 1
+                while f"I{n}" in taken:
+                    n += 1
+                item = {**item, "id": f"I{n}"}
+            numbered.append(item)
+        data = {**data, "indicators": numbered}
+    return {**data, "schema_version": 2}
+
+
+#: One step per older version: the function that turns its data into the next version's.
+MIGRATIONS = {1: _v1_to_v2}
+
+
+def migrate(data: dict, path: Path | str = "<plan>") -> dict:
+    """Plan data of any version this kit knows, brought up to :data:`PLAN_SCHEMA_VERSION`.
+
+    A file without ``schema_version`` is taken as version 1 (the first kit wrote it
+    always, but a hand-made file may lack it). A version from a newer kit, or one
+    that is not a number, raises :class:`PlanFileError`.
+    """
+    version = data.get("schema_version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise PlanFileError(path, f"has schema_version {version!r}, which is not a version "
+                            f"of the plan format; this kit writes version {PLAN_SCHEMA_VERSION}")
+    if version > PLAN_SCHEMA_VERSION:
+        raise PlanFileError(
+            path, f"has schema_version {version!r}, made by a newer version of the kit; this "
+            f"kit reads versions 1 to {PLAN_SCHEMA_VERSION}. Update the kit to open it."
+        )
+    while version < PLAN_SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version = data["schema_version"]
+    return data
 
 
 def plan_to_json(plan: ActionPlan) -> str:

@@ -76,14 +76,18 @@ TEXT_FIELDS = ("title", "explanation", "suggestion")
 def load_rulebook(path: Path | str = DATA_PATH) -> RuleBook:
     """Load a rulebook and fill in the work programme's values in its texts.
 
+    The texts may also name the progress settings (``data/progress.yaml``):
+    ``{on_track_pct}``, ``{at_risk_pct}`` and ``{review_grace_days}``.
+
     A text that names an unknown ``{placeholder}`` (or has a stray brace) raises
     :class:`~consortia.datafiles.DataFileError` naming the rule and the field.
     """
     from consortia.content.programme import work_programme
+    from consortia.plans.progress import settings
 
     path = Path(path)
     book = load_yaml_model(path, RuleBook)
-    values = work_programme().placeholders()
+    values = {**work_programme().placeholders(), **settings().placeholders()}
     problems, rules = [], []
     for index, rule in enumerate(book.rules):
         changes = {}

@@ -21,6 +21,7 @@ that plan: the rulebook read as a checklist::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -75,13 +76,21 @@ class Finding:
 #: A check yields (subject, message) pairs: what is at fault, and what is wrong.
 Check = Callable[[ActionPlan], Iterator[tuple[str | None, str]]]
 CHECKS: dict[str, Check] = {}
+#: Codes of the checks that judge progress on a day (they take the day as well).
+DATED: set[str] = set()
 
 
-def check(code: str) -> Callable[[Check], Check]:
-    """Register a function as the check of the documented rule ``code``."""
+def check(code: str, dated: bool = False) -> Callable[[Check], Check]:
+    """Register a function as the check of the documented rule ``code``.
+
+    A ``dated`` check is called as ``func(plan, on)``: it judges the plan's progress on
+    the day ``on`` (a review is overdue only once its period has ended).
+    """
 
     def register(func: Check) -> Check:
         CHECKS[code] = func
+        if dated:
+            DATED.add(code)
         return func
 
     return register
@@ -310,6 +319,73 @@ def _mark_owner(plan: ActionPlan):
                          f"group's legal constitution (month {min(legal)}).")
 
 
+# --- progress after the plan is handed in (need a start date) -----------------------------
+
+
+def _periods_text(numbers: list[int]) -> str:
+    return ("period " if len(numbers) == 1 else "periods ") + ", ".join(map(str, numbers))
+
+
+@check("review-overdue", dated=True)
+def _review_overdue(plan: ActionPlan, on: dt.date):
+    from consortia.plans import progress
+
+    for item in progress.overdue_reviews(plan, on):
+        yield f"review {item.number}", (
+            f"The review of {item.label} is overdue: the period ended on {item.end:%Y-%m-%d} "
+            "and no review is recorded for it."
+        )
+
+
+@check("actual-without-evidence", dated=True)
+def _actual_without_evidence(plan: ActionPlan, on: dt.date):
+    names = {i.id: i.name for i in plan.indicators}
+    for report in plan.indicator_periods:
+        if report.has_actual and not report.evidence and report.indicator in names:
+            yield f"{report.indicator} period {report.period}", (
+                f"Indicator {names[report.indicator]!r} has an actual for period "
+                f"{report.period} but no evidence (a link or a file name)."
+            )
+
+
+@check("period-without-actual", dated=True)
+def _period_without_actual(plan: ActionPlan, on: dt.date):
+    from consortia.plans import progress
+
+    ended = [p.number for p in progress.ended_periods(plan, on)]
+    if not ended:
+        return
+    for item in plan.indicators:
+        missing = [n for n in ended
+                   if not ((r := plan.indicator_period(item.id, n)) and r.has_actual)]
+        if missing:
+            yield item.id, (f"Indicator {item.name!r} has no actual for "
+                            f"{_periods_text(missing)}, which ended.")
+
+
+@check("activity-late", dated=True)
+def _activity_late(plan: ActionPlan, on: dt.date):
+    from consortia.plans import progress
+
+    for late in progress.late_activities(plan, on):
+        why = ("the team marked it late" if late.said_late else
+               f"it was due to end on {late.due:%Y-%m-%d} and no review says it is done "
+               "or dropped")
+        yield late.activity.id, f"{_label(late.activity)} is late: {why}."
+
+
+@check("target-missed-twice", dated=True)
+def _target_missed_twice(plan: ActionPlan, on: dt.date):
+    from consortia.plans import progress
+
+    for item in plan.indicators:
+        missed = progress.missed_periods(plan, item, on)
+        twice = [n for n in missed if n - 1 in missed]
+        if twice:
+            yield item.id, (f"Indicator {item.name!r} fell short of its target in periods "
+                            f"{twice[-1] - 1} and {twice[-1]}, one after the other.")
+
+
 # --- the plan as a whole -----------------------------------------------------------------
 
 
@@ -338,13 +414,19 @@ def _case(plan: ActionPlan):
 # --- running them ------------------------------------------------------------------------
 
 
-def check_plan(plan: ActionPlan) -> list[Finding]:
-    """Every finding for ``plan``, errors first, then warnings, then advice."""
+def check_plan(plan: ActionPlan, on: dt.date | None = None) -> list[Finding]:
+    """Every finding for ``plan``, errors first, then warnings, then advice.
+
+    ``on`` is the day the progress rules judge the plan on (default: today); rules
+    about dates stay silent for a plan without a ``start_date``.
+    """
     book = rulebook()
+    on = on or dt.date.today()
     findings = []
     for code, func in CHECKS.items():
         rule = book[code]
-        for subject, message in func(plan):
+        found = func(plan, on) if code in DATED else func(plan)
+        for subject, message in found:
             findings.append(
                 Finding(rule.severity, code, message, rule.suggestion, rule.source, subject)
             )
@@ -383,7 +465,8 @@ COLUMNS = ["code", "severity", "label", "title", "source"]
 DETAIL_COLUMNS = ["explanation", "suggestion"]
 
 
-def rule_table(details: bool = False, plan: ActionPlan | None = None) -> pd.DataFrame:
+def rule_table(details: bool = False, plan: ActionPlan | None = None,
+               on: dt.date | None = None) -> pd.DataFrame:
     """Every rule of the plan checker, one row each: errors first, then warnings, then advice.
 
     Within a severity the rules keep the order of ``data/plan_rules.yaml``.
@@ -407,7 +490,7 @@ def rule_table(details: bool = False, plan: ActionPlan | None = None) -> pd.Data
     columns = COLUMNS + (DETAIL_COLUMNS if details else [])
     frame = pd.DataFrame(rows, columns=COLUMNS + DETAIL_COLUMNS)[columns]
     if plan is not None:
-        found = [finding.code for finding in check_plan(plan)]
+        found = [finding.code for finding in check_plan(plan, on)]
         frame["findings"] = [found.count(code) for code in frame["code"]]
     return frame.reset_index(drop=True)
 

@@ -62,6 +62,21 @@ FIELD_LABELS = {
     "baseline": "Baseline",
     "target": "Target",
     "month": "Month",
+    "start_date": "Plan started on",
+    "actual": "Actual",
+    "actual_text": "Actual",
+    "assessment": "Your reading",
+    "comment": "Comment",
+    "where": "Evidence",
+    "reported_by": "Reported by",
+    "reported_on": "Reported on",
+    "status": "Status",
+    "reason": "Reason sent back",
+    "held_on": "Review held on",
+    "decisions": "What it decided",
+    "sent_on": "Report sent on",
+    "note": "Note",
+    "reached_on": "Held on",
 }
 
 

@@ -38,6 +38,7 @@ from consortia.plans.session import (
 )
 from consortia.plans.timeline import plan_gantt_svg
 from consortia.widgets._view import WidgetView
+from consortia.widgets.progress import ProgressTab
 
 __all__ = ["FIELD_LABELS", "UNDO_LEVELS", "PhasePlanner", "describe_validation_error",
            "findings_html"]
@@ -68,7 +69,8 @@ REVIEW_MONTHS = (1, 2, 3, 4, 6, 9, 12, 18, 24)
 #: Plan fields the timeline does not draw: changing them skips the (slow) redraw.
 TIMELINE_IGNORES = {
     "country", "product", "territory", "case", "members", "objectives", "indicators",
-    "review_every_months",
+    "review_every_months", "start_date", "reviews", "indicator_periods", "activity_updates",
+    "illustrative_note",
 }
 
 #: Severity -> (label shown, text colour, background colour).
@@ -202,9 +204,14 @@ class PhasePlanner(WidgetView):
         self.session = PlanSession(self.requested_path, case=case)
         if self.session.recovery is not None:
             self._show_recovery()
+        elif self.plan.illustrative_note:
+            self.banner.value = ('<div style="border:2px solid #a50e0e;background:#fce8e6;'
+                                 f'padding:8px;margin:6px 0;max-width:900px">⚠ '
+                                 f"{html.escape(self.plan.illustrative_note)}</div>")
         with self._quiet():
             self._show_plan_fields()
         self._refresh(force_timeline=True)
+        self.progress.fill()
         self._say(self.session.opened.message, self.session.opened.ok)
 
     # -- what the session holds -------------------------------------------------------------
@@ -415,8 +422,10 @@ class PhasePlanner(WidgetView):
             self.milestone_kind,
             w.HBox([self.add_milestone_button, self.remove_milestone_button]),
         ])
-        self.tabs = w.Tab(children=[plan_tab, activities_tab, indicators_tab, milestones_tab],
-                          titles=["Plan", "Activities", "Indicators", "Milestones"])
+        self.progress = ProgressTab(self)
+        self.tabs = w.Tab(children=[plan_tab, activities_tab, indicators_tab, milestones_tab,
+                                    self.progress.widget],
+                          titles=["Plan", "Activities", "Indicators", "Milestones", "Progress"])
         self.file_label = w.HTML()
         self.widget = w.VBox([
             w.HTML("<h3 style='margin:4px 0'>Action plan: phase planner</h3>"),
@@ -487,6 +496,7 @@ class PhasePlanner(WidgetView):
         with self._quiet():
             self._refresh_choices()
             self._update_bounds()
+        self.progress.refresh()
         self._draw_timeline(force_timeline)
 
     def _draw_timeline(self, force: bool = False) -> None:
@@ -783,6 +793,7 @@ class PhasePlanner(WidgetView):
         with self._quiet():
             self._show_plan_fields()
         self._show(result)
+        self.progress.fill()
         selected = self.activity_selector.value
         if selected != NEW:
             with self._quiet():
