@@ -15,7 +15,9 @@ Commands::
 
     consortia plan new --case SLUG --out FILE   start a plan pre-filled from a case
     consortia plan check FILE                   list the findings; exit 1 on errors
-    consortia plan show FILE --out plan.html    a self-contained page of the plan
+    consortia plan show FILE --out plan.html    the plan as a page to print or send (--pdf
+                                                for a PDF) [--prepared-by NAME] [--start
+                                                YEAR-MONTH] [--date DATE]
     consortia plan schema                       the JSON Schema of plan files
     consortia plan export FILE --xlsx BOOK      the plan as a workbook to fill in offline
     consortia plan import BOOK --into FILE      what the workbook would change (a dry run);
@@ -211,16 +213,47 @@ def cmd_plan_check(args: argparse.Namespace) -> int:
     return 1 if rules.has_errors(findings) else 0
 
 
+def _month(text: str | None):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        year, month, *day = (int(part) for part in text.split("-"))
+        if len(day) > 1:
+            raise ValueError(text)
+        dt.date(year, month, *day)  # a day, if given, must exist too
+        return dt.date(year, month, 1)
+    except ValueError:
+        raise UserError(f"--start {text!r}: write the month the plan starts as 2014-06 "
+                        "(year-month)") from None
+
+
 def cmd_plan_show(args: argparse.Namespace) -> int:
     from consortia.plans.files import load_plan
-    from consortia.plans.page import render_plan_page
+    from consortia.plans.page import write_plan_page
 
     plan = load_plan(args.file)
-    out = Path(args.out)
-    page = render_plan_page(plan)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
-    print(f"Wrote {out} ({len(page) // 1024} KB): open it in a web browser.")
+    start = _month(args.start)
+    if start and plan.start_date and (start.year, start.month) != (plan.start_date.year,
+                                                                   plan.start_date.month):
+        raise UserError(f"the plan already starts on {plan.start_date:%Y-%m-%d}; leave out "
+                        "--start, or change the plan's start date in the planner")
+    suffix = ".pdf" if args.pdf else ".html"
+    out = Path(args.out) if args.out else Path(args.file).with_suffix(suffix)
+    if args.pdf and out.suffix.lower() != ".pdf":
+        raise UserError(f"--pdf writes a PDF: name the file {out.with_suffix('.pdf').name} "
+                        "(or leave out --out)")
+    out, count = write_plan_page(plan, out, _day(args.date, "--date"),
+                                 prepared_by=args.prepared_by, start=start)
+    size = f"{count} A4 page(s)" if count else f"{out.stat().st_size // 1024} KB"
+    print(f"Wrote {out} ({size}): " + ("print it or send it." if count else
+                                       "open it in a web browser to print or send it."))
+    if not (plan.start_date or start):
+        print("Months are counted from the start of the plan; for calendar months add "
+              "--start YEAR-MONTH, e.g. --start 2014-06.")
+    if not args.prepared_by:
+        print("Add --prepared-by NAME to say on the page who prepared it.")
     return 0
 
 
@@ -267,7 +300,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _day(text: str | None):
+def _day(text: str | None, option: str = "--on"):
     import datetime as dt
 
     if text is None:
@@ -275,7 +308,8 @@ def _day(text: str | None):
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"--on {text!r}: write the day as 2015-06-12 (year-month-day)") from None
+        raise UserError(f"{option} {text!r}: write the day as 2015-06-12 (year-month-day)") \
+            from None
 
 
 def cmd_plan_report(args: argparse.Namespace) -> int:
@@ -437,9 +471,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.set_defaults(func=cmd_plan_check)
-    p = plan_sub.add_parser("show", help="write a plan as a self-contained HTML page")
+    p = plan_sub.add_parser("show", help="write a plan as a page to print or send (HTML "
+                            "or PDF)")
     p.add_argument("file")
-    p.add_argument("--out", required=True, help="the HTML file to write")
+    p.add_argument("--out", help="the file to write: .html or .pdf (default: the plan's "
+                   "name with .html, or .pdf with --pdf)")
+    p.add_argument("--pdf", action="store_true", help="write a PDF (printed by Chromium)")
+    p.add_argument("--prepared-by", metavar="NAME", help="who prepared the plan, e.g. "
+                   "'Belize Chamber of Commerce'")
+    p.add_argument("--date", help="the day the page is dated, e.g. 2015-06-12 (default today)")
+    p.add_argument("--start", metavar="YEAR-MONTH", help="for a plan without a start date: "
+                   "the month it starts, e.g. 2014-06, to show calendar months")
     p.set_defaults(func=cmd_plan_show)
     plan_sub.add_parser("schema", help="print the JSON Schema of plan files").set_defaults(
         func=cmd_plan_schema
