@@ -30,10 +30,9 @@ def pdf_pages(pdf: bytes) -> int:
 def plans() -> list[tuple[str, object]]:
     """The plans measured, by name: the fixtures' first (the typical plan)."""
     sys.path.insert(0, str(REPO / "tests" / "support"))
-    from plan_fixtures import good_plan, reviewed_plan
-
     from consortia.plans.followup import followup_plans
     from consortia.plans.starter import new_plan
+    from plan_fixtures import good_plan, reviewed_plan
 
     found = [("typical plan (good_plan)", good_plan()),
              ("a year on (reviewed_plan)", reviewed_plan()),

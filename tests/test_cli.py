@@ -275,7 +275,7 @@ def test_plan_show_writes_a_self_contained_page(tmp_path):
     assert code == 0, err
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    assert "Toledo chocolate makers" in html and "data:image/png;base64," in html
+    assert "Toledo chocolate makers" in html and "Activities and timeline" in html
     assert "http://" not in html and "https://" not in html  # nothing loaded from outside
 
 

@@ -222,7 +222,7 @@ def _month(text: str | None):
         year, month, *day = (int(part) for part in text.split("-"))
         if len(day) > 1:
             raise ValueError(text)
-        dt.date(year, month, *day)  # a day, if given, must exist too
+        dt.date(year, month, *(day or [1]))  # a day, if given, must exist too
         return dt.date(year, month, 1)
     except ValueError:
         raise UserError(f"--start {text!r}: write the month the plan starts as 2014-06 "
