@@ -351,32 +351,53 @@ def jupyter_lab(lab_server, request):
         lab.shut_down_kernels()
 
 
+def serve_planner_app(folder: Path, case: str | None = None) -> Server:
+    """The planner app for ``folder/team/plan.json``, served with Voilà as ``consortia
+    planner`` serves it (:mod:`consortia.plans.app`); ``extra["plan"]`` is the plan file."""
+    from consortia.plans import app as planner_app
+
+    plan = folder / "team" / "plan.json"
+    plan.parent.mkdir(parents=True, exist_ok=True)
+    port = planner_app.free_port()
+    server = start_server(planner_app.voila_command(port),
+                          env=planner_app.voila_environment(plan, case),
+                          log=folder / "voila.log", url=f"http://{HOST}:{port}/",
+                          cwd=plan.parent, extra={"plan": plan})
+    try:
+        server.wait_until(lambda: _port_open(port), "Voilà")
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
 @pytest.fixture
 def voila_app(browser, tmp_path):
     """``start(case=None)`` serves the planner app for ``tmp_path/team/plan.json`` with Voilà.
 
-    Built from the functions ``consortia planner`` uses (:mod:`consortia.planner_app`);
-    returns the server, with ``extra["plan"]`` the plan file. Stopped after the test.
+    Returns the server (see :func:`serve_planner_app`). Stopped after the test.
     """
-    from consortia.plans import app as planner_app
-
     servers: list[Server] = []
 
     def start(case: str | None = None) -> Server:
-        plan = tmp_path / "team" / "plan.json"
-        plan.parent.mkdir(parents=True, exist_ok=True)
-        port = planner_app.free_port()
-        server = start_server(planner_app.voila_command(port),
-                              env=planner_app.voila_environment(plan, case),
-                              log=tmp_path / "voila.log", url=f"http://{HOST}:{port}/",
-                              cwd=plan.parent, extra={"plan": plan})
-        servers.append(server)
-        server.wait_until(lambda: _port_open(port), "Voilà")
+        servers.append(server := serve_planner_app(tmp_path, case))
         return server
 
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_planner_app(browser, tmp_path_factory):
+    """One planner app (started from the Belize case) for every test of a module.
+
+    Each page a test opens runs its own kernel on the same plan file, so tests must
+    not count on the plan being as the case starts it. Stopped after the module.
+    """
+    server = serve_planner_app(tmp_path_factory.mktemp("planner-app"), case="belize")
+    yield server
+    server.stop()
 
 
 # --- the learners' lab, as make lab starts it -------------------------------------------

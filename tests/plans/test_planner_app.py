@@ -105,3 +105,4 @@ def test_app_notebook_is_shipped_in_the_package():
     notebook = json.loads(planner_app.APP_NOTEBOOK.read_text(encoding="utf-8"))
     sources = "".join("".join(c["source"]) for c in notebook["cells"])
     assert "requested_plan()" in sources and "PhasePlanner(" in sources
+    assert "PlanSharing(planner)" in sources  # the buttons to print and download the plan
