@@ -95,7 +95,7 @@ class PlanSharing(WidgetView):
             f"<div style='margin:6px 0'>Ready: the page of <b>{html.escape(plan.consortium)}"
             f"</b> as it stood at {dt.datetime.now():%H:%M}.<br>"
             f'<button type="button" style="{button}" onclick="{html.escape(PRINT_SCRIPT)}">'
-            "🖶 Print the plan</button>"
+            "Print the plan</button>"
             f"<a data-plan-page style='{button}' download='{name}.html' "
             f"href='{data_address(page, 'text/html')}'>Download the page (HTML)</a>"
             f"<a style='{button}' download='{name}.json' "
