@@ -52,7 +52,8 @@ def test_page_has_every_part_and_its_date():
                  "Members 12: producers, public sector, university",
                  "Monthly sales of the consortium economic 0 US$ 2,000 US$"]:
         assert part in text
-    assert f"The plan meets all {len(rulebook())} rules the kit checks" in text
+    assert f"On 29 November 2026 the plan meets all {len(rulebook())} rules the kit checks" \
+        in text
     assert "III Initial group" in text
 
 
@@ -91,6 +92,7 @@ def test_months_are_calendar_months_from_the_plans_start_date():
         "Jun-Jul 2014" in text
     assert "Dec 2014-Feb 2015" in text  # activities 4 and 5: months 6 to 8
     assert "Dec 2014: Six-month review" in text and "Feb 2015: National Chocolate" in text
+    assert "Budget (US$) Jun 2014 Jun 2015 1 " in text  # the timeline's scale, yearly
 
 
 def test_a_start_month_given_for_the_page_gives_calendar_months():
@@ -107,6 +109,7 @@ def test_without_a_start_date_months_are_counted_from_the_start():
     assert "Plan period 24 months (no start date set yet)" in text
     assert "production III Initial group months 1-2 " in text
     assert "after month 6: Six-month review" in text
+    assert "Budget (US$) 0 6 12 18 1 " in text  # the timeline's scale, in months
 
 
 def test_months_text_spans_years_and_single_months():

@@ -121,18 +121,23 @@ def _findings(plan: ActionPlan, on: dt.date, numbers: dict[str, int]) -> list[di
     return groups
 
 
-def _check_line(groups: list[dict]) -> str:
+def _check_line(groups: list[dict], day: dt.date) -> str:
     if not groups:
-        return (f"The plan meets all {len(rulebook())} rules the kit checks, drawn from the "
-                "UNIDO methodology and the 2014 commitments of the country teams.")
+        return (f"On {long_date(day)} the plan meets all {len(rulebook())} rules the kit "
+                "checks, drawn from the UNIDO methodology and the 2014 commitments of the "
+                "country teams.")
     counts = ", ".join(f"{g['label'].lower()}: {len(g['items'])}" for g in groups)
-    return f"The kit's check of the plan found points to look at ({counts})."
+    return f"On {long_date(day)} the kit's check of the plan found points to look at ({counts})."
 
 
 def _ticks(start: dt.date | None, low: int, high: int) -> list[dict]:
-    """Labels along the top of the timeline: every 3, 6 or 12 months."""
+    """Labels along the top of the timeline: every 3, 6 or 12 months, so that they fit
+    (a calendar month such as ``Jun 2014`` takes more room than a number)."""
     span = high - low
-    step = 3 if span <= 18 else 6 if span <= 48 else 12
+    if start:
+        step = 3 if span <= 9 else 6 if span <= 18 else 12 if span <= 48 else 24
+    else:
+        step = 3 if span <= 18 else 6 if span <= 48 else 12
     found = []
     for month in range(low - low % step, high, step):
         if month < low or month > high - step / 2:
@@ -230,7 +235,7 @@ def render_plan_page(plan: ActionPlan, generated: dt.date | dt.datetime | None =
         marks=marks,
         indicators=indicators,
         milestones=milestones,
-        check_line=_check_line(groups),
+        check_line=_check_line(groups, day),
         findings=groups,
     )
 
