@@ -63,9 +63,11 @@ def test_prepared_by_is_shown_and_escaped():
 
 
 def test_no_internal_codes_reach_the_reader():
-    plan = good_plan().updated(review_every_months=12, case="belize")
+    plan = good_plan().updated(review_every_months=12, case="belize", horizon_months=12)
     plan = plan.with_activity(plan.activity("A3").model_copy(update={"owner": ""}))
     text = text_of(render_plan_page(plan, generated=DAY))
+    assert "Activity 6, “Apply for a collective mark with rules of use”: Activities end " \
+        "within the plan's horizon. What to do:" in text  # a rule of the kit's own: no source
     codes = [code for code in rulebook() if code in text]
     ids = re.findall(r"\b(?:A|I)\d+\b", text)  # activity and indicator ids
     fields = [name for name in field_names() if name in text]

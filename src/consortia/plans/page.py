@@ -43,12 +43,11 @@ from consortia.plans.files import load_plan
 from consortia.plans.model import MARKET_MILESTONES, ActionPlan, Activity
 from consortia.plans.progress import add_months
 from consortia.plans.rulebook import SEVERITY_LABELS, SEVERITY_ORDER, rulebook
+from consortia.sources import KIT_OWN
 from consortia.storage import write_text_atomic
 
 #: Height of the preview frame in pixels when none is given: about one screen.
 DEFAULT_HEIGHT = 640
-#: The rule source that names no document (the kit's own rules): not repeated on the page.
-OWN_SOURCE = "kit's own"
 
 
 def long_date(day: dt.date) -> str:
@@ -113,7 +112,7 @@ def _findings(plan: ActionPlan, on: dt.date, numbers: dict[str, int]) -> list[di
         items = [{"concerns": _concerns(plan, f.subject, numbers),
                   "rule": book[f.code].title,
                   "todo": f.suggestion,
-                  "source": "" if f.source == OWN_SOURCE else f.source}
+                  "source": "" if f.source == KIT_OWN else f.source}  # no document to cite
                  for f in found if f.severity == severity]
         if items:
             groups.append({"label": SEVERITY_LABELS[severity], "severity": severity,
