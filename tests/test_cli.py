@@ -199,6 +199,26 @@ def test_advice_the_kit_prints_works_as_printed_from_the_kits_folder(tmp_path):
     assert "Guyana" in proc.stdout or "guyana" in proc.stdout.lower()
 
 
+def test_export_advice_reads_the_workbook_back_as_printed(tmp_path):
+    """The import command that ``plan export`` prints runs as printed (a dry run)."""
+    import re
+    import shlex
+
+    from consortia._paths import checkout, kit_command
+
+    plan, book = tmp_path / "my plan.json", tmp_path / "my plan.xlsx"
+    assert run("plan", "new", "--case", "guyana", "--out", str(plan))[0] == 0
+    code, stdout, err = run("plan", "export", str(plan), "--xlsx", str(book))
+    assert code == 0, err
+    printed = re.search(r"read it back with (.+)$", stdout.strip()).group(1)
+    assert printed == kit_command("plan", "import", book, "--into", plan)
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["PATH"] = "/usr/bin:/bin"  # nothing activated
+    proc = subprocess.run(shlex.split(printed), cwd=checkout(), env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_plan_new_never_overwrites_without_force(tmp_path):
     out = tmp_path / "plan.json"
     out.write_text("my precious work", encoding="utf-8")

@@ -271,7 +271,7 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     plan = load_plan(args.file)
     out = export_workbook(plan, args.xlsx)
     print(f"Wrote {out}: fill in the white cells offline, then read it back with "
-          f"'consortia plan import {out} --into {args.file}'.")
+          f"{kit_command('plan', 'import', out, '--into', args.file)}")
     return 0
 
 

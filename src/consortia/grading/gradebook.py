@@ -65,7 +65,8 @@ class GradebookWriter:
             except MissingEntry:
                 known = ", ".join(a.name for a in gb.assignments) or "none"
                 raise GradingError(f"unknown assignment {assignment!r} (the gradebook has: "
-                                   f"{known}); run 'consortia workshop new' first") from None
+                                   f"{known}); check its name against the folders in "
+                                   f"{Path(self.course) / 'source'}") from None
             return sorted(nb.name for nb in found.notebooks)
 
     def assignment_names(self) -> list[str]:
