@@ -100,6 +100,14 @@ def test_broken_files_give_a_clear_error(tmp_path, content, expected):
     assert str(tmp_path / "plan.json") in str(info.value)
 
 
+def test_a_file_that_is_not_json_names_the_command_that_makes_one_as_it_is_typed(tmp_path):
+    from consortia._paths import kit_command
+
+    with pytest.raises(PlanFileError) as info:
+        load_plan(_write(tmp_path, "consortium = 'Vincy Klus'"))
+    assert str(info.value).endswith(kit_command("plan", "new", "--out", "new-plan.json"))
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(PlanFileError, match="no such file"):
         load_plan(tmp_path / "absent.json")
