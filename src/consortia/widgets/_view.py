@@ -62,8 +62,8 @@ class WidgetView:
         """
         note = self._note_class
         return (
-            f"<style>.jp-OutputArea-child:has(.{note}) + .jp-OutputArea-child:has("
-            "> .jp-OutputArea-output.jupyter-widgets:not(:has(*))) {display:none}</style>"
+            f"<style>.jp-OutputArea-child:has(.{note}) + .jp-OutputArea-child > "
+            ".jp-OutputArea-output:not(:has(*)) {display:none}</style>"
             f'<div class="{note}" style="padding:6px 0;font-weight:bold">'
             f"{html.escape(text)}</div>"
         )

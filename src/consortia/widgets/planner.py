@@ -387,6 +387,7 @@ class PhasePlanner(WidgetView):
 
         # always visible
         self.undo_button = w.Button(description="Undo last change", icon="undo",
+                                    layout=w.Layout(width="auto"),
                                     tooltip="Go back to the plan as it was before your last "
                                     "change", disabled=True)
         self.undo_button.on_click(guard(lambda _b: self.undo()))
