@@ -134,3 +134,14 @@ def test_widget_displays_in_a_notebook():
     widget = ProductReadiness()
     bundle = widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_a_long_title_is_wrapped_onto_lines_that_fit():
+    from consortia.widgets.readiness import TITLE_CHARS
+
+    title = "Agro-processing and wood craft clusters of Barbados (with your changes)"
+    svg = chart_svg(readiness.case_scores("barbados"), title=title)
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    heading = texts[:2]
+    assert " ".join(heading) == title and all(len(line) <= TITLE_CHARS for line in heading)
+    assert texts[2].startswith("Total ")

@@ -23,6 +23,7 @@ the controls. In a notebook::
 from __future__ import annotations
 
 import html
+import textwrap
 
 from consortia.content import cases, methodology, readiness
 from consortia.errors import InputError
@@ -33,6 +34,8 @@ from consortia.widgets._view import WidgetView
 START_SCORE = 5
 #: The first entry of the case list, for scoring a product of one's own.
 NO_CASE = "— none —"
+#: Longest line of the chart's title; a longer title is wrapped (case names run long).
+TITLE_CHARS = 52
 
 
 def _reason_html(item: readiness.CriterionScore) -> str:
@@ -73,16 +76,18 @@ def chart_svg(scores: dict[str, int], title: str | None = None) -> str:
     names = readiness.labels()
     keys = list(values)
     size = FONT_SIZE + 2
-    row_h, left, plot_w, top = 34, 230, 460, 62
-    width = left + plot_w + 40
+    # narrow enough that the text stays legible in the widget's half-width column
+    lines = textwrap.wrap(title or "Product readiness", TITLE_CHARS) or [""]
+    row_h, left, plot_w, top = 34, 220, 320, 40 + 22 * len(lines)
+    width = left + plot_w + 36
     bottom = top + len(keys) * row_h
-    height = bottom + 100
+    height = bottom + 122
     span = readiness.MAX_SCORE - readiness.MIN_SCORE + 0.9
 
     def x(score: float) -> float:
         return left + (score - readiness.MIN_SCORE) / span * plot_w
 
-    heading = html.escape(title or "Product readiness")
+    heading = html.escape(" ".join(lines))
     summary = html.escape(f"Total {result.total} of {result.max_total} ({result.share:.0%}): "
                           f"{result.band}")
     out = [
@@ -90,9 +95,9 @@ def chart_svg(scores: dict[str, int], title: str | None = None) -> str:
         f'style="max-width:{width}px" role="img" aria-label="{heading}. {summary}" '
         f'font-family="DejaVu Sans, Arial, sans-serif" font-size="{size}">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{left + plot_w / 2}" y="22" text-anchor="middle" '
-        f'font-size="{size + 2}">{heading}</text>',
-        f'<text x="{left + plot_w / 2}" y="44" text-anchor="middle" '
+        *(f'<text x="{width / 2}" y="{22 * (n + 1)}" text-anchor="middle" '
+          f'font-size="{size + 2}">{html.escape(line)}</text>' for n, line in enumerate(lines)),
+        f'<text x="{width / 2}" y="{22 * (len(lines) + 1)}" text-anchor="middle" '
         f'font-size="{size + 2}">{summary}</text>',
     ]
     for tick in range(readiness.MIN_SCORE, readiness.MAX_SCORE + 1):
@@ -125,9 +130,10 @@ def chart_svg(scores: dict[str, int], title: str | None = None) -> str:
         out.append(f'<rect x="{lx}" y="{ly}" width="18" height="14" fill="{colour}" '
                    f'stroke="black"/><text x="{lx + 24}" y="{ly + 12}">'
                    f"{html.escape(label)}</text>")
-        lx += 40 + 9 * len(label)
-    out.append(f'<line x1="{lx}" x2="{lx + 24}" y1="{ly + 7}" y2="{ly + 7}" stroke="black" '
-               f'stroke-dasharray="6,4" stroke-width="1.5"/><text x="{lx + 30}" '
+        lx += 36 + 8 * len(label)
+    lx, ly = 20, ly + 24
+    out.append(f'<line x1="{lx}" x2="{lx + 18}" y1="{ly + 7}" y2="{ly + 7}" stroke="black" '
+               f'stroke-dasharray="6,4" stroke-width="1.5"/><text x="{lx + 24}" '
                f'y="{ly + 12}">aim: {readiness.STRONG_FROM} or more</text>')
     out.append("</svg>")
     return "".join(out)
