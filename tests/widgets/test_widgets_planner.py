@@ -444,6 +444,11 @@ def test_add_while_an_activity_is_selected_never_copies_it(open_planner):
     planner.add_activity_button.click()  # a new title: a new activity, from the same form
     assert [a.title for a in planner.plan.activities][-2:] == ["Tasting day",
                                                                "Second tasting day"]
+    planner.activity_title.value = "Tasting day"  # renaming A5 to A4's title
+    before = planner.plan
+    planner.update_activity_button.click()
+    assert planner.plan == before
+    assert "A4 is already called “Tasting day”: give A5 a different title" in planner.status_text
 
 
 def test_the_kind_of_an_indicator_is_never_chosen_for_the_team(open_planner):

@@ -695,7 +695,8 @@ class PhasePlanner(WidgetView):
             hint = "Not in the plan yet: click <b>Add activity</b> to keep it."
         else:
             hint = (f"Your changes to {html.escape(selected)} are not saved yet: click "
-                    "<b>Update selected</b> (or <b>Add activity</b> to add them as a new one).")
+                    "<b>Update selected</b> (or give it a new title and click <b>Add "
+                    "activity</b> to add them as a new one).")
         self.activity_hint.value = f'<span style="color:#8a4b00">{hint}</span>'
 
     def _select(self, selector, value) -> None:
@@ -734,9 +735,16 @@ class PhasePlanner(WidgetView):
                       "“Add activity” to add the form as a new one).", ok=False,
                       where=self.activity_status)
             return
-        if self._change(f"Updated activity {selected}",
-                        lambda plan: plan.with_activity(self._activity_from_form(selected)),
-                        subject="activity", where=self.activity_status):
+
+        def make(plan: ActionPlan) -> ActionPlan:
+            same = _same_title(plan, self.activity_title.value)
+            if same is not None and same.id != selected:
+                raise ValueError(f"Activity {same.id} is already called “{same.title}”: give "
+                                 f"{selected} a different title")
+            return plan.with_activity(self._activity_from_form(selected))
+
+        if self._change(f"Updated activity {selected}", make, subject="activity",
+                        where=self.activity_status):
             self.activity_hint.value = ""
 
     def remove_activity(self) -> None:
