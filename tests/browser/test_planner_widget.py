@@ -3,6 +3,8 @@
 A participant runs ``PhasePlanner("team.json", case="belize")``, types an activity
 into the form and clicks *Add activity*: the timeline must be redrawn with it and
 ``team.json`` on disk must hold it at once (the planner saves after every change).
+Once the kernel is gone and the page is reloaded, the widget cannot come back: the
+cell then shows one line saying where the plan is saved and how to reopen it.
 """
 
 from __future__ import annotations
@@ -76,3 +78,28 @@ def test_adding_an_activity_in_the_notebook_updates_timeline_and_file(
     added = [a for a in load_plan(plan_file).activities if a.title == TITLE]
     assert len(added) == 1
     assert (added[0].phase, added[0].owner) == (4, OWNER)
+
+
+RELOAD_LINE = "Your plan is saved in team.json. Run this cell again to reopen the planner."
+
+
+def test_after_a_reload_the_cell_says_where_the_plan_is_and_how_to_reopen_it(
+        notebook, jupyter_lab, planner_form, screenshot):
+    write_notebook(jupyter_lab.root / "planner-reload" / "team.ipynb", CELL)
+    opened = notebook("planner-reload/team.ipynb")
+    opened.run_all()
+    planner_form(opened.panel).wait_until_rendered()
+    line = opened.panel.get_by_text(RELOAD_LINE)
+    assert line.count() == 1 and not line.is_visible()  # the live planner hides it
+    screenshot("live")
+
+    opened.save()
+    jupyter_lab.shut_down_kernels()  # the widget's kernel is gone ...
+    opened.open()  # ... and the page is loaded again
+    line.wait_for(state="visible")
+    error = opened.panel.get_by_text("Error displaying widget")
+    error.wait_for(state="attached")  # JupyterLab has given up on the widget ...
+    screenshot("reloaded")
+    assert not error.is_visible()  # ... and shows the line alone
+    assert line.is_visible()
+    assert opened.panel.get_by_text("Action plan: phase planner").count() == 0

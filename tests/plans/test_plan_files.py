@@ -100,6 +100,14 @@ def test_broken_files_give_a_clear_error(tmp_path, content, expected):
     assert str(tmp_path / "plan.json") in str(info.value)
 
 
+def test_a_file_that_is_not_json_names_the_command_that_makes_one_as_it_is_typed(tmp_path):
+    from consortia._paths import kit_command
+
+    with pytest.raises(PlanFileError) as info:
+        load_plan(_write(tmp_path, "consortium = 'Vincy Klus'"))
+    assert str(info.value).endswith(kit_command("plan", "new", "--out", "new-plan.json"))
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(PlanFileError, match="no such file"):
         load_plan(tmp_path / "absent.json")
@@ -337,3 +345,15 @@ def test_saves_killed_at_random_never_corrupt_the_plan_and_leave_nothing_behind(
     save_plan(load_plan(plan), plan)
     assert list(tmp_path.glob(".plan.json.*.tmp")) == []
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+
+
+def test_a_file_whose_indicator_has_no_kind_opens_and_the_checker_names_it(tmp_path):
+    from consortia.plans import rules
+
+    data = json.loads(files.plan_to_json(good_plan()))
+    del data["indicators"][0]["kind"]
+    plan = load_plan(_write(tmp_path, json.dumps(data)))
+    assert plan.indicators[0].kind is None
+    name = plan.indicators[0].name
+    assert [f.subject for f in rules.check_plan(plan)
+            if f.code == "indicator-kind-missing"] == [name]

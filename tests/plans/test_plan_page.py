@@ -87,6 +87,16 @@ def test_findings_are_in_plain_words_and_name_what_they_concern():
         in text
 
 
+def test_an_indicator_without_a_kind_says_so_in_words():
+    plan = good_plan()
+    first = plan.indicators[0]
+    plan = plan.model_copy(update={"indicators": [first.model_copy(update={"kind": None}),
+                                                  *plan.indicators[1:]]})
+    text = text_of(render_plan_page(plan, generated=DAY))
+    assert f"{first.name} not chosen yet" in text and "None" not in text
+    assert f"Indicator “{first.name}”:" in text  # the finding names it
+
+
 def test_months_are_calendar_months_from_the_plans_start_date():
     text = text_of(render_plan_page(reviewed_plan(), generated=DAY))
     assert "Plan period Jun 2014 to May 2016 (24 months)" in text

@@ -41,6 +41,10 @@ BREAKERS = {
     "no-indicator": (lambda p: _activity(p, "A5", indicators=[]), "A5"),
     "unknown-indicator": (lambda p: _activity(p, "A5", indicators=["Happiness"]), "A5"),
     "no-budget": (lambda p: _activity(p, "A4", budget_usd=None), "A4"),
+    "budget-implausible": (lambda p: _activity(p, "A4", budget_usd=999_999_999_999), "A4"),
+    "members-missing": (
+        lambda p: p.updated(members=p.members.model_copy(update={"count": 0})), "members"),
+    "indicator-kind-missing": (lambda p: _indicator(p, SALES, kind=None), SALES),
     "indicator-phase-unknown": (lambda p: _indicator(p, MEETINGS, phase=0), MEETINGS),
     "no-non-economic-indicator": (
         lambda p: _indicator(p, MEETINGS, kind="economic"), "indicators"),
@@ -186,3 +190,21 @@ def test_progress_rules_wait_for_the_period_to_end_and_a_start_date():
 def test_progress_rule_texts_name_the_settings():
     assert "30 days" in rules.rulebook()["review-overdue"].explanation
     assert "90%" in rules.rulebook()["target-missed-twice"].explanation
+
+
+def test_a_budget_up_to_the_plausible_limit_passes_and_a_slip_beyond_it_is_named():
+    limit = rules.parameters().plausible_budget_usd
+    assert f"US$ {limit:,}" in rules.rulebook()["budget-implausible"].explanation
+    at_limit = _activity(good_plan(), "A4", budget_usd=limit)
+    assert "budget-implausible" not in {f.code for f in rules.check_plan(at_limit)}
+    slip = _activity(good_plan(), "A4", budget_usd=999_999_999_999)
+    (finding,) = [f for f in rules.check_plan(slip) if f.code == "budget-implausible"]
+    assert "US$ 999,999,999,999" in finding.message and "A4" in finding.message
+
+
+def test_an_indicator_without_a_kind_is_named_and_counts_as_neither_kind():
+    plan = _indicator(good_plan(), MEETINGS, kind=None)
+    findings = rules.check_plan(plan)
+    (finding,) = [f for f in findings if f.code == "indicator-kind-missing"]
+    assert MEETINGS in finding.message and finding.severity == "error"
+    assert "no-non-economic-indicator" in {f.code for f in findings}

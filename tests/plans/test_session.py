@@ -102,3 +102,28 @@ def test_a_plan_that_cannot_be_written_stays_in_the_session(tmp_path, monkeypatc
     monkeypatch.undo()
     saved = session.apply("Product changed", lambda p: p.updated(product="Bars"))
     assert saved.ok and load_plan(path).country == "X"  # the next change saves it all
+
+
+def test_undo_says_which_change_it_took_back(tmp_path):
+    session = PlanSession(save_plan(good_plan(), tmp_path / "plan.json"))
+    session.apply("Country changed", lambda p: p.updated(country="Belize City"),
+                  merge_key="country")
+    session.apply("Removed activity A6 “Trade fair” (Undo brings it back)",
+                  lambda p: p.without_activity("A6"),
+                  undo_label="Removed activity A6 “Trade fair”")
+    undone = session.undo()
+    assert undone.ok and undone.message.startswith("Undid: removed activity A6 “Trade fair”. ")
+    assert "A6" in {a.id for a in load_plan(session.path).activities}
+    assert session.undo().message.startswith("Undid: country changed. ")
+    assert session.undo_labels == [] and session.undo().message == "Nothing to undo yet."
+
+
+def test_undo_labels_stay_with_their_steps_beyond_the_undo_limit(tmp_path, monkeypatch):
+    from consortia.plans import session as sessions
+
+    monkeypatch.setattr(sessions, "UNDO_LEVELS", 3)
+    session = PlanSession(save_plan(good_plan(), tmp_path / "plan.json"))
+    for n in range(5):
+        session.apply(f"Product {n}", lambda p, n=n: p.updated(product=f"Bars {n}"))
+    assert session.undo_labels == ["Product 2", "Product 3", "Product 4"]
+    assert session.undo().message.startswith("Undid: product 4.")

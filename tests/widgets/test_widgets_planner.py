@@ -293,6 +293,7 @@ def test_a_second_indicator_with_the_same_name_is_refused(open_planner):
     before = planner.plan
     planner.indicator_selector.value = NEW
     planner.indicator_name.value = "Members"
+    planner.indicator_kind.value = "non-economic"
     planner.add_indicator_button.click()
     assert planner.plan == before
     assert "already exists" in planner.status_text
@@ -420,3 +421,167 @@ def test_the_planner_help_follows_the_work_programme(tmp_path_factory, open_plan
         texts = _help_texts(open_planner("variant.json"))
     assert "phases III to V should fit in the first nine months" in texts
     assert "reviewed at least every four months" in texts
+
+
+# --- no silent duplicates, no silent defaults, no implausible values --------------------------
+
+
+def test_add_while_an_activity_is_selected_never_copies_it(open_planner):
+    planner = open_planner()
+    fill_activity(planner, "Tasting day", owner="Growers")
+    planner.add_activity_button.click()
+    assert planner.activity_selector.value == "A4"  # the new activity is now selected
+    before, on_disk = planner.plan, planner.path.read_bytes()
+    planner.add_activity_button.click()  # a second click on Add
+    assert planner.plan == before and planner.path.read_bytes() == on_disk
+    assert not planner.status_ok
+    assert "A4 is already called “Tasting day”" in planner.status_text
+    assert "Update selected" in planner.status_text
+    planner.activity_title.value = "  tasting   DAY "  # the same title, typed differently
+    planner.add_activity_button.click()
+    assert planner.plan == before
+    planner.activity_title.value = "Second tasting day"
+    planner.add_activity_button.click()  # a new title: a new activity, from the same form
+    assert [a.title for a in planner.plan.activities][-2:] == ["Tasting day",
+                                                               "Second tasting day"]
+    planner.activity_title.value = "Tasting day"  # renaming A5 to A4's title
+    before = planner.plan
+    planner.update_activity_button.click()
+    assert planner.plan == before
+    assert "A4 is already called “Tasting day”: give A5 a different title" in planner.status_text
+
+
+def test_the_kind_of_an_indicator_is_never_chosen_for_the_team(open_planner):
+    planner = open_planner()
+    assert planner.indicator_kind.value is None  # nothing preselected
+    planner.indicator_name.value = "Members at the general meeting"
+    planner.add_indicator_button.click()
+    assert planner.plan.indicators == []
+    assert not planner.status_ok and "Choose the kind of the indicator" in planner.status_text
+    planner.indicator_kind.value = "non-economic"
+    planner.add_indicator_button.click()
+    assert [(i.name, i.kind) for i in planner.plan.indicators] == [
+        ("Members at the general meeting", "non-economic")]
+    planner.indicator_selector.value = NEW  # a new indicator starts without a kind again
+    assert planner.indicator_kind.value is None
+
+
+def test_an_indicator_without_a_kind_in_the_file_is_named_and_must_be_given_one(open_planner,
+                                                                                 tmp_path):
+    from plan_fixtures import MEETINGS, good_plan
+
+    data = json.loads(plan_to_json(good_plan()))
+    for item in data["indicators"]:
+        if item["name"] == MEETINGS:
+            del item["kind"]
+    (tmp_path / "old.json").write_text(json.dumps(data), encoding="utf-8")
+    planner = open_planner("old.json")
+    assert codes_for(planner, MEETINGS) == {"indicator-kind-missing"}
+    assert f"{MEETINGS} (kind not chosen)" in [label for label, _ in
+                                                planner.indicator_selector.options]
+    planner.indicator_selector.value = MEETINGS
+    assert planner.indicator_kind.value is None
+    planner.indicator_kind.value = "non-economic"
+    planner.update_indicator_button.click()
+    assert "indicator-kind-missing" not in all_codes(planner)
+    assert_saved(planner)
+
+
+def test_a_budget_of_a_billion_dollars_and_zero_members_get_findings(open_planner):
+    planner = open_planner()
+    fill_activity(planner, "Stand at the fair", owner="Growers", budget="US$ 999,999,999,999")
+    planner.add_activity_button.click()
+    added = planner.plan.activities[-1].id
+    assert "budget-implausible" in codes_for(planner, added)
+    assert "US$ 999,999,999,999" in planner.findings_panel.value
+    planner.activity_budget.value = "2,500"
+    planner.update_activity_button.click()
+    assert "budget-implausible" not in all_codes(planner)
+
+    assert planner.plan.members.count == 0  # the case says nothing of the count
+    assert "members-missing" in codes_for(planner, "members")
+    planner.plan_members_count.value = 25
+    assert "members-missing" not in all_codes(planner)
+
+
+# --- where messages appear ---------------------------------------------------------------------
+
+
+def test_each_message_appears_beside_the_button_that_was_clicked(open_planner):
+    planner = open_planner()
+    assert planner.status_line is planner.status  # "Started a new plan..." below the tabs
+    fill_activity(planner, "Tasting day", owner="Growers")
+    planner.add_activity_button.click()
+    assert planner.status_line is planner.activity_status
+    assert "Added activity A4" in planner.activity_status.value
+    assert planner.status.value == ""  # the old message is gone, not left as if new
+
+    planner.indicator_name.value = "Buyers"
+    planner.add_indicator_button.click()  # refused: no kind
+    assert planner.status_line is planner.indicator_status
+    assert "Choose the kind" in planner.indicator_status.value
+    assert planner.activity_status.value == ""
+
+    planner.milestone_title.value = "Agro-fair"
+    planner.add_milestone_button.click()
+    assert planner.status_line is planner.milestone_status
+    assert "Added milestone" in planner.milestone_status.value
+
+    planner.plan_country.value = "Belize (Toledo)"
+    assert planner.status_line is planner.plan_status
+    assert "Country changed" in planner.plan_status.value
+
+    planner.undo_button.click()
+    assert planner.status_line is planner.status
+    assert planner.plan_status.value == "" and "Undid" in planner.status.value
+
+
+def test_undo_says_what_it_undid(open_planner):
+    planner = open_planner()
+    fill_activity(planner, "Trade fair", owner="Chamber")
+    planner.add_activity_button.click()
+    planner.remove_activity_button.click()
+    assert "Removed activity A4 “Trade fair” (Undo brings it back)" in planner.status_text
+    planner.undo_button.click()
+    assert planner.status_text.startswith("Undid: removed activity A4 “Trade fair”.")
+    assert "Trade fair" in [a.title for a in planner.plan.activities]
+    planner.undo_button.click()
+    assert planner.status_text.startswith("Undid: added activity A4 “Trade fair”.")
+    assert "Trade fair" not in [a.title for a in planner.plan.activities]
+
+
+# --- what the cell leaves for after a reload --------------------------------------------------
+
+
+def test_the_planner_cell_leaves_a_line_saying_where_the_plan_is_and_how_to_reopen_it(
+        tmp_path):
+    """Run the cell in a real kernel: its outputs are what a reloaded page shows again."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cell = nbformat.v4.new_code_cell(
+        "from consortia.widgets import PhasePlanner\nPhasePlanner('team.json', case='belize')")
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    note, shown = cell.outputs
+    line = "Your plan is saved in team.json. Run this cell again to reopen the planner."
+    assert note.output_type == "display_data"
+    assert note.data["text/plain"] == line
+    assert line in note.data["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" in shown.data
+    assert (tmp_path / "team.json").exists()
+
+
+def test_the_live_planner_hides_its_own_reload_note_only(open_planner):
+    first, second = open_planner("one.json"), open_planner("two.json")
+    assert first.reload_note() == (f"Your plan is saved in {first.path}. Run this cell again "
+                                   "to reopen the planner.")
+    note = first._reload_note_html(first.reload_note())
+    own = first._note_class
+    assert f'class="{own}"' in note
+    styles = [child.value for child in first.widget.children
+              if isinstance(child.value if hasattr(child, "value") else None, str)
+              and child.value.startswith("<style>")]
+    assert styles and own in styles[0] and "display:none" in styles[0]
+    assert second._note_class != own and own not in second.reload_note_style()

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+
 import pytest
 
 from consortia.content import cases, methodology, readiness
-from consortia.widgets.readiness import NO_CASE, START_SCORE, ProductReadiness
+from consortia.widgets.readiness import NO_CASE, START_SCORE, ProductReadiness, chart_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def bars(svg: str) -> list[tuple[float, str]]:
+    """The width and colour of each criterion's bar, top to bottom."""
+    root = ET.fromstring(svg)
+    return [(float(r.get("width")), r.get("fill")) for r in root.iter(f"{SVG}rect")
+            if r.get("class") == "bar"]
 
 
 def test_one_slider_per_criterion_starting_in_the_middle():
@@ -14,7 +26,7 @@ def test_one_slider_per_criterion_starting_in_the_middle():
     for slider in widget.sliders.values():
         assert (slider.min, slider.max, slider.value) == (0, 10, START_SCORE)
     assert widget.case_picker.value is None
-    assert widget.chart_image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert widget.chart_html.value.startswith("<svg")
 
 
 def test_case_list_offers_none_and_every_case_by_name():
@@ -46,14 +58,48 @@ def test_switching_cases_changes_the_reading():
 
 def test_moving_a_slider_updates_scores_total_and_chart():
     widget = ProductReadiness(case="belize")
-    png = widget.chart_image.value
+    svg = widget.chart_html.value
     start = readiness.total(widget.scores)
     assert f"Total {start} of {readiness.max_total()}" in widget.reading_html.value
     widget.sliders["consistent_quality_feasible"].value = 10
     assert widget.scores["consistent_quality_feasible"] == 10
     new_total = start - readiness.case_scores("belize")["consistent_quality_feasible"] + 10
     assert f"Total {new_total} of {readiness.max_total()}" in widget.reading_html.value
-    assert widget.chart_image.value != png
+    assert widget.chart_html.value != svg
+    assert f"Total {new_total} of {readiness.max_total()}" in widget.chart_html.value
+    assert "(with your changes)" in widget.chart_html.value
+
+
+def test_the_chart_shows_every_criterion_its_score_level_and_the_aim():
+    scores = dict(readiness.case_scores("belize"))
+    scores["local_outlets"] = 0
+    svg = chart_svg(scores, title="Belize")
+    drawn = bars(svg)
+    assert len(drawn) == len(scores)
+    for (width, colour), (key, score) in zip(drawn, scores.items(), strict=True):
+        assert colour == readiness.LEVEL_COLOURS[readiness.level(score)], key
+        assert (width == 0) == (score == 0), key
+    widths = dict(zip(scores, (width for width, _ in drawn), strict=True))
+    top = max(scores, key=scores.get)
+    unit = widths[top] / scores[top]  # bar lengths are proportional to the scores
+    for key, score in scores.items():
+        assert widths[key] == pytest.approx(score * unit, abs=0.2), key
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    for key, label in readiness.labels().items():
+        assert label in texts, key
+    assert [t for t in texts if re.fullmatch(r"\d+", t or "")][11:] == [
+        str(v) for v in scores.values()]
+    result = readiness.assess(scores)
+    total = f"Total {result.total} of {result.max_total} ({result.share:.0%}): {result.band}"
+    assert total in texts
+    assert f"aim: {readiness.STRONG_FROM} or more" in texts
+    assert all(readiness.LEVEL_LEGEND[k] in texts for k in ("gap", "middle", "strength"))
+
+
+def test_the_chart_escapes_the_title():
+    svg = chart_svg(readiness.case_scores("belize"), title="Cacao <&> co")
+    assert "Cacao &lt;&amp;&gt; co" in svg
+    ET.fromstring(svg)  # still well-formed
 
 
 def test_html_panel_shows_the_reading_of_the_current_scores():
@@ -89,3 +135,14 @@ def test_widget_displays_in_a_notebook():
     widget = ProductReadiness()
     bundle = widget._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_a_long_title_is_wrapped_onto_lines_that_fit():
+    from consortia.widgets.readiness import TITLE_CHARS
+
+    title = "Agro-processing and wood craft clusters of Barbados (with your changes)"
+    svg = chart_svg(readiness.case_scores("barbados"), title=title)
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    heading = texts[:2]
+    assert " ".join(heading) == title and all(len(line) <= TITLE_CHARS for line in heading)
+    assert texts[2].startswith("Total ")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from consortia._paths import kit_command
 from consortia.datafiles import problems_from_validation
 from consortia.errors import KitError
 from consortia.plans.model import PLAN_SCHEMA_VERSION, ActionPlan
@@ -94,7 +95,8 @@ def parse_plan(text: str, path: Path | str = "<plan>") -> ActionPlan:
     except json.JSONDecodeError as exc:
         raise PlanFileError(
             path, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "a plan file is written by the planner or 'consortia plan new'"
+            "a plan file is written by the planner or by the command "
+            f"{kit_command('plan', 'new', '--out', 'new-plan.json')}"
         ) from None
     except RecursionError:
         raise PlanFileError(path, "is nested far too deeply to be a plan") from None

@@ -102,11 +102,14 @@ class Indicator(KitModel):
     ``id`` is given by the plan when left out (``I1``, ``I2``...) and never changes,
     so a report or a workbook row still finds its indicator after a rename.
     ``measure`` is ``text`` for a qualitative indicator, reported in words.
+    ``kind`` is ``None`` until somebody chooses one: the kit never picks it. Such a plan
+    still opens, and the validator names the indicator (rule ``indicator-kind-missing``)
+    rather than the kit guessing economic or non-economic for the team.
     """
 
     id: Id | None = None
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    kind: IndicatorKind
+    kind: IndicatorKind | None = None
     unit: ShortText = ""
     baseline: Annotated[float, Field(allow_inf_nan=False)] = 0
     target: Annotated[float, Field(allow_inf_nan=False)] = 0

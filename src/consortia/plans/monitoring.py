@@ -39,6 +39,7 @@ MONITORING_RULES = (
     "no-indicator",
     "unknown-indicator",
     "indicator-phase-unknown",
+    "indicator-kind-missing",
     "no-non-economic-indicator",
     "no-economic-indicator",
     "target-equals-baseline",

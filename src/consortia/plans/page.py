@@ -186,7 +186,7 @@ def render_plan_page(plan: ActionPlan, generated: dt.date | dt.datetime | None =
         for name in a.indicators:
             moved_by.setdefault(name, []).append(numbers[a.id])
     indicators = [
-        {"name": i.name, "kind": i.kind,
+        {"name": i.name, "kind": i.kind or "not chosen yet",
          "baseline": f"{i.baseline:,g} {i.unit}".strip() if i.measure == "number" else "—",
          "target": f"{i.target:,g} {i.unit}".strip() if i.measure == "number" else "in words",
          "phase": methodology.phase_label(i.phase),

@@ -44,10 +44,12 @@ class Rule(KitModel):
 
 
 class RuleParameters(KitModel):
-    """The phases some rules single out (``parameters`` in ``data/plan_rules.yaml``)."""
+    """The phases and the budget some rules single out (``parameters`` in the rulebook)."""
 
     legal_phase: PhaseNumber
     mark_phase: PhaseNumber
+    #: Above this, an activity's budget is taken for a typing slip (rule budget-implausible).
+    plausible_budget_usd: Annotated[int, Field(gt=0)]
 
     @model_validator(mode="after")
     def _legal_before_mark(self) -> RuleParameters:
@@ -77,7 +79,8 @@ def load_rulebook(path: Path | str = DATA_PATH) -> RuleBook:
     """Load a rulebook and fill in the work programme's values in its texts.
 
     The texts may also name the progress settings (``data/progress.yaml``):
-    ``{on_track_pct}``, ``{at_risk_pct}`` and ``{review_grace_days}``.
+    ``{on_track_pct}``, ``{at_risk_pct}`` and ``{review_grace_days}``, and the
+    rulebook's own ``{plausible_budget_usd}`` (written as ``1,000,000``).
 
     A text that names an unknown ``{placeholder}`` (or has a stray brace) raises
     :class:`~consortia.datafiles.DataFileError` naming the rule and the field.
@@ -87,7 +90,8 @@ def load_rulebook(path: Path | str = DATA_PATH) -> RuleBook:
 
     path = Path(path)
     book = load_yaml_model(path, RuleBook)
-    values = {**work_programme().placeholders(), **settings().placeholders()}
+    values = {**work_programme().placeholders(), **settings().placeholders(),
+              "plausible_budget_usd": f"{book.parameters.plausible_budget_usd:,}"}
     problems, rules = [], []
     for index, rule in enumerate(book.rules):
         changes = {}
@@ -117,5 +121,5 @@ def rulebook() -> dict[str, Rule]:
 
 
 def parameters() -> RuleParameters:
-    """The phases the rules single out: the legal constitution and the collective mark."""
+    """What the rules single out: the legal and mark phases, the plausible budget."""
     return _book().parameters

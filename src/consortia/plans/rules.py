@@ -218,6 +218,24 @@ def _no_budget(plan: ActionPlan):
             yield a.id, f"{_label(a)} has no budget."
 
 
+@check("budget-implausible")
+def _budget_implausible(plan: ActionPlan):
+    limit = parameters().plausible_budget_usd
+    for a in plan.activities:
+        if a.budget_usd is not None and a.budget_usd > limit:
+            yield a.id, (f"{_label(a)} has a budget of US$ {a.budget_usd:,.0f}, more than "
+                         f"US$ {limit:,.0f}.")
+
+
+# --- the consortium ----------------------------------------------------------------------
+
+
+@check("members-missing")
+def _members_missing(plan: ActionPlan):
+    if plan.members.count == 0:
+        yield "members", "The plan says the consortium has 0 members."
+
+
 # --- indicators, reviews and milestones -------------------------------------------------
 
 
@@ -226,6 +244,14 @@ def _indicator_phase(plan: ActionPlan):
     for i in plan.indicators:
         if not methodology.is_phase(i.phase):
             yield i.name, f"Indicator {i.name!r} is in phase {i.phase}, which does not exist."
+
+
+@check("indicator-kind-missing")
+def _indicator_kind(plan: ActionPlan):
+    for i in plan.indicators:
+        if i.kind is None:
+            yield i.name, (f"Indicator {i.name!r} has no kind: it is neither economic nor "
+                           "non-economic yet.")
 
 
 @check("no-non-economic-indicator")

@@ -13,7 +13,8 @@ happened. Three promises to the participant live here:
   that version is kept aside before the session saves over it.
 * **A mistake never breaks the plan.** If the model refuses an edit (an empty
   title, a negative budget) the change names the field and why, and the plan stays
-  as it was. :meth:`PlanSession.undo` steps back through earlier versions.
+  as it was. :meth:`PlanSession.undo` steps back through earlier versions and says
+  which change it took back ("Undid: removed activity A3 “Trade fair”").
 * **Plain English.** Messages name fields as the planner labels them.
 """
 
@@ -129,7 +130,8 @@ class PlanSession:
     saves it at once. Attributes: ``plan`` (the current plan), ``path`` (the file
     being saved to), ``requested_path``, ``recovery`` (a :class:`Recovery` when the
     requested file could not be opened, else ``None``), ``history`` (earlier plans,
-    for Undo) and ``opened`` (the :class:`Change` that opening made).
+    for Undo), ``undo_labels`` (what each step of ``history`` undoes, in the same
+    order) and ``opened`` (the :class:`Change` that opening made).
     """
 
     def __init__(self, path: str | Path, case: str | None = None):
@@ -137,6 +139,7 @@ class PlanSession:
         self.path = self.requested_path
         self.case = case
         self.history: list[ActionPlan] = []
+        self.undo_labels: list[str] = []
         self.recovery: Recovery | None = None
         self._merge_key: str | None = None
         self._written: bytes | None = None
@@ -249,13 +252,16 @@ class PlanSession:
         return bool(self.history)
 
     def apply(self, what: str, make: Callable[[ActionPlan], ActionPlan], *,
-              subject: str = "", merge_key: str | None = None) -> Change:
+              subject: str = "", merge_key: str | None = None,
+              undo_label: str | None = None) -> Change:
         """Apply one edit: build a new plan with ``make``, then save and record it for Undo.
 
         If the model refuses the new plan, the change says which field and why, and
         the plan stays as it was. Edits with the same ``merge_key`` in a row (typing
         in one field) count as one step for Undo. ``what`` describes the edit
-        ("Added activity A4") for the message.
+        ("Added activity A4") for the message; ``undo_label`` is what Undo will say it
+        took back (by default ``what``), for a message such as "Removed activity A3
+        (Undo brings it back)" whose hint makes no sense once undone.
         """
         try:
             new = make(self.plan)
@@ -270,18 +276,21 @@ class PlanSession:
             return Change(True, message)
         if merge_key is None or merge_key != self._merge_key or not self.history:
             self.history.append(self.plan)
+            self.undo_labels.append(undo_label or what)
             del self.history[:-UNDO_LEVELS]
+            del self.undo_labels[:-UNDO_LEVELS]
         self._merge_key = merge_key
         self.plan = new
         return self._saved(what)
 
     def undo(self) -> Change:
-        """Go back to the plan as it was before the last change, and save that."""
+        """Go back to the plan as it was before the last change, save that, and say which."""
         if not self.history:
             return Change(True, "Nothing to undo yet.")
         self.plan = self.history.pop()
+        label = self.undo_labels.pop()
         self._merge_key = None
-        return self._saved("Undid the last change")
+        return self._saved(f"Undid: {label[:1].lower()}{label[1:]}")
 
     def _saved(self, what: str) -> Change:
         problem = self.save()

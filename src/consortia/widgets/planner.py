@@ -8,7 +8,14 @@ This module is the view only. Opening the file, recovering from a broken one, ev
 edit with its validation, Undo and the save after each change are done by
 :class:`consortia.plans.session.PlanSession`, which promises that nothing typed is
 lost and that a refused edit leaves the plan as it was; the planner turns what the
-session says into the status line and redraws.
+session says into a status line and redraws. Each tab has its own status line, beside
+its buttons, so a message appears where the person just clicked; Undo answers beside
+the Undo button.
+
+Widgets do not survive a reload of the page (or a restarted kernel): the cell that
+shows the planner also leaves one line of ordinary output, "Your plan is saved in
+FILE. Run this cell again to reopen the planner.", hidden while the planner is live
+and shown in its place once it is gone (see :mod:`consortia.widgets._view`).
 
 Everything is driven through ordinary widget attributes, so the same object works
 in JupyterLab, in Voilà and in tests (set ``planner.activity_title.value`` and call
@@ -51,6 +58,7 @@ MEMBER_KINDS = {
     "private sector": "Private sector",
     "university": "University",
 }
+#: No kind is preselected (the Dropdown starts empty): the team must choose one.
 INDICATOR_KINDS = [
     ("Economic (sales, prices, income…)", "economic"),
     ("Non-economic (members, trust, skills…)", "non-economic"),
@@ -148,6 +156,18 @@ def _bound(slider, low: int, high: int, value: int | None = None) -> None:
     slider.min, slider.max = low, high
 
 
+def _buttons(*children) -> w.HBox:
+    """A row of buttons with their status line beside them (wrapping below if narrow)."""
+    return w.HBox(list(children), layout=w.Layout(align_items="center", flex_flow="row wrap"))
+
+
+def _same_title(plan: ActionPlan, title: str) -> Activity | None:
+    """The plan's activity with this title (ignoring case and spaces), or ``None``."""
+    wanted = " ".join(title.split()).casefold()
+    return next((a for a in plan.activities
+                 if " ".join(a.title.split()).casefold() == wanted), None)
+
+
 def _budget_text(value: float | None) -> str:
     if value is None:
         return ""
@@ -184,8 +204,9 @@ class PhasePlanner(WidgetView):
     ``findings`` (what the validator says about it), ``path`` (the file being saved
     to), ``problem`` (why the requested file could not be used, or ``None``),
     ``history`` (earlier plans, for Undo), ``status_text``/``status_ok`` (the last
-    message), ``widget`` (what is shown), and every control (``activity_title``,
-    ``add_activity_button``...).
+    message), ``status_line`` (the status line it was shown in: ``activity_status``
+    beside the activity buttons, ``status`` beside Undo...), ``widget`` (what is
+    shown), and every control (``activity_title``, ``add_activity_button``...).
     """
 
     def __init__(self, path: str | Path, case: str | None = None):
@@ -212,7 +233,7 @@ class PhasePlanner(WidgetView):
             self._show_plan_fields()
         self._refresh(force_timeline=True)
         self.progress.fill()
-        self._say(self.session.opened.message, self.session.opened.ok)
+        self._say(self.session.opened.message, self.session.opened.ok, where=self.status)
 
     # -- what the session holds -------------------------------------------------------------
 
@@ -330,7 +351,8 @@ class PhasePlanner(WidgetView):
         self.indicator_selector = w.Dropdown(description="Indicator", style=_STYLE, layout=_WIDE)
         self.indicator_name = w.Text(description="Name", placeholder="e.g. Producers trained",
                                      **text)
-        self.indicator_kind = w.Dropdown(description="Kind", options=INDICATOR_KINDS, **text)
+        self.indicator_kind = w.Dropdown(description="Kind", options=INDICATOR_KINDS, value=None,
+                                         **text)
         self.indicator_unit = w.Text(description="Unit", placeholder="e.g. people, US$, %",
                                      **text)
         self.indicator_baseline = w.FloatText(description="Today (baseline)", style=_STYLE)
@@ -365,10 +387,18 @@ class PhasePlanner(WidgetView):
 
         # always visible
         self.undo_button = w.Button(description="Undo last change", icon="undo",
+                                    layout=w.Layout(width="auto"),
                                     tooltip="Go back to the plan as it was before your last "
                                     "change", disabled=True)
         self.undo_button.on_click(guard(lambda _b: self.undo()))
         self.status = w.HTML()
+        self.plan_status = w.HTML()
+        self.activity_status = w.HTML()
+        self.indicator_status = w.HTML()
+        self.milestone_status = w.HTML()
+        self.progress_status = w.HTML()
+        #: The status line a message went to last.
+        self.status_line = self.status
         self.banner = w.HTML()
         self.timeline = w.Image(format="svg+xml", layout=w.Layout(width="100%",
                                                                   max_width="1100px"))
@@ -387,7 +417,7 @@ class PhasePlanner(WidgetView):
             self.plan_members_count,
             w.HBox([w.Label("Kinds of members", layout=w.Layout(width="176px")),
                     *self.plan_member_kinds.values()]),
-            self.plan_objectives, self.plan_review, self.plan_horizon,
+            self.plan_objectives, self.plan_review, self.plan_horizon, self.plan_status,
         ])
         activities_tab = w.VBox([
             _help("Each activity is one piece of work in one of the ten phases. To add one, "
@@ -400,8 +430,8 @@ class PhasePlanner(WidgetView):
             self.activity_start, self.activity_duration, self.activity_owner,
             self.activity_budget, self.activity_indicators, self.activity_sets_rules,
             self.activity_justification,
-            w.HBox([self.add_activity_button, self.update_activity_button,
-                    self.remove_activity_button]),
+            _buttons(self.add_activity_button, self.update_activity_button,
+                     self.remove_activity_button, self.activity_status),
             self.activity_hint,
         ])
         indicators_tab = w.VBox([
@@ -412,22 +442,26 @@ class PhasePlanner(WidgetView):
             self.indicator_selector, self.indicator_name, self.indicator_kind,
             self.indicator_unit, self.indicator_baseline, self.indicator_target,
             self.indicator_phase,
-            w.HBox([self.add_indicator_button, self.update_indicator_button,
-                    self.remove_indicator_button]),
+            _buttons(self.add_indicator_button, self.update_indicator_button,
+                     self.remove_indicator_button, self.indicator_status),
         ])
         milestones_tab = w.VBox([
             _help("Milestones are dated events the team aims at. Plan at least one that "
                   "meets the market: a <b>fair</b> or a local <b>launch</b> of the product."),
             self.milestone_selector, self.milestone_title, self.milestone_month,
             self.milestone_kind,
-            w.HBox([self.add_milestone_button, self.remove_milestone_button]),
+            _buttons(self.add_milestone_button, self.remove_milestone_button,
+                     self.milestone_status),
         ])
         self.progress = ProgressTab(self)
+        self._tab_status = [self.plan_status, self.activity_status, self.indicator_status,
+                            self.milestone_status, self.progress_status]
         self.tabs = w.Tab(children=[plan_tab, activities_tab, indicators_tab, milestones_tab,
-                                    self.progress.widget],
+                                    w.VBox([self.progress.widget, self.progress_status])],
                           titles=["Plan", "Activities", "Indicators", "Milestones", "Progress"])
         self.file_label = w.HTML()
         self.widget = w.VBox([
+            w.HTML(self.reload_note_style()),  # hides the reload note while the planner is live
             w.HTML("<h3 style='margin:4px 0'>Action plan: phase planner</h3>"),
             self.file_label, self.banner, self.tabs,
             w.HBox([self.undo_button, self.status], layout=w.Layout(align_items="center")),
@@ -463,27 +497,45 @@ class PhasePlanner(WidgetView):
 
         return run
 
-    def _say(self, message: str, ok: bool = True) -> None:
-        self.status_text, self.status_ok = message, ok
+    def _say(self, message: str, ok: bool = True, where: w.HTML | None = None) -> None:
+        """Show a message in the status line ``where`` (by default, the open tab's).
+
+        The other status lines are cleared, so no old message sits beside another
+        button as if it were news.
+        """
+        if where is None:
+            where = self._tab_status[self.tabs.selected_index or 0]
+        self.status_text, self.status_ok, self.status_line = message, ok, where
         colour, mark = ("#137333", "✔") if ok else ("#a50e0e", "✖")
-        self.status.value = (f'<span style="color:{colour};font-weight:bold">{mark} '
-                             f"{html.escape(message)}</span>")
+        for line in (self.status, *self._tab_status):
+            if line is not where:
+                line.value = ""
+        where.value = (f'<span style="color:{colour};font-weight:bold">{mark} '
+                       f"{html.escape(message)}</span>")
 
     def _change(self, what: str, make: Callable[[ActionPlan], ActionPlan], *,
-                subject: str = "", merge_key: str | None = None) -> bool:
+                subject: str = "", merge_key: str | None = None,
+                undo_label: str | None = None, where: w.HTML | None = None) -> bool:
         """Apply one edit through the session, then say what happened and redraw.
 
+        The message goes to the status line ``where`` (beside the button clicked).
         Returns False when the edit was refused (the plan is unchanged).
         """
-        result = self.session.apply(what, make, subject=subject, merge_key=merge_key)
-        self._show(result)
+        result = self.session.apply(what, make, subject=subject, merge_key=merge_key,
+                                    undo_label=undo_label)
+        self._show(result, where)
         return result.ok or result.changed
 
-    def _show(self, result: Change) -> None:
+    def _show(self, result: Change, where: w.HTML | None = None) -> None:
         if result.message:
-            self._say(result.message, result.ok)
+            self._say(result.message, result.ok, where)
         if result.changed:
             self._refresh()
+
+    def reload_note(self) -> str:
+        """The line the planner's cell leaves for when the widget is gone (page reloaded)."""
+        return (f"Your plan is saved in {self.path}. Run this cell again to reopen the "
+                "planner.")
 
     def _refresh(self, force_timeline: bool = False) -> None:
         """Re-check the plan and update everything that shows it (findings first: fast)."""
@@ -533,7 +585,7 @@ class PhasePlanner(WidgetView):
         _set_options(
             self.indicator_selector,
             [("— new indicator —", NEW)]
-            + [(f"{i.name} ({i.kind})", i.name) for i in plan.indicators],
+            + [(f"{i.name} ({i.kind or 'kind not chosen'})", i.name) for i in plan.indicators],
             self.indicator_selector.value if self.indicator_selector.value in names else NEW,
         )
         kinds = {value: label for label, value in MILESTONE_KINDS}
@@ -586,7 +638,8 @@ class PhasePlanner(WidgetView):
         else:
             field, label = key, FIELD_LABELS[key]
             changes = {key: self._plan_controls[key].value}
-        self._change(f"{label} changed", lambda plan: plan.updated(**changes), merge_key=field)
+        self._change(f"{label} changed", lambda plan: plan.updated(**changes), merge_key=field,
+                     where=self.plan_status)
 
     # -- activities -------------------------------------------------------------------------
 
@@ -642,7 +695,8 @@ class PhasePlanner(WidgetView):
             hint = "Not in the plan yet: click <b>Add activity</b> to keep it."
         else:
             hint = (f"Your changes to {html.escape(selected)} are not saved yet: click "
-                    "<b>Update selected</b> (or <b>Add activity</b> to add them as a new one).")
+                    "<b>Update selected</b> (or give it a new title and click <b>Add "
+                    "activity</b> to add them as a new one).")
         self.activity_hint.value = f'<span style="color:#8a4b00">{hint}</span>'
 
     def _select(self, selector, value) -> None:
@@ -650,12 +704,26 @@ class PhasePlanner(WidgetView):
             selector.value = value
 
     def add_activity(self) -> None:
-        """Add the activity in the form as a new one (what the Add button does)."""
+        """Add the activity in the form as a new one (what the Add button does).
+
+        An activity whose title the plan already has is refused: clicking Add while an
+        activity is selected would otherwise copy it silently.
+        """
         new_id = self.plan.next_activity_id()
         title = self.activity_title.value.strip()
-        if self._change(f"Added activity {new_id} “{title}”",
-                        lambda plan: plan.with_activity(self._activity_from_form(new_id)),
-                        subject="activity") and new_id in {a.id for a in self.plan.activities}:
+
+        def make(plan: ActionPlan) -> ActionPlan:
+            same = _same_title(plan, title)
+            if same is not None:
+                raise ValueError(
+                    f"Activity {same.id} is already called “{same.title}”, so it was not "
+                    "added again. To change it, choose it in the list and click “Update "
+                    "selected”; to add another activity, give it a different title")
+            return plan.with_activity(self._activity_from_form(new_id))
+
+        if self._change(f"Added activity {new_id} “{title}”", make, subject="activity",
+                        where=self.activity_status) and new_id in {
+                            a.id for a in self.plan.activities}:
             self._select(self.activity_selector, new_id)
             self.activity_hint.value = ""
 
@@ -664,25 +732,38 @@ class PhasePlanner(WidgetView):
         selected = self.activity_selector.value
         if selected == NEW:
             self._say("Choose the activity to change in the list “Activity” first (or click "
-                      "“Add activity” to add the form as a new one).", ok=False)
+                      "“Add activity” to add the form as a new one).", ok=False,
+                      where=self.activity_status)
             return
-        if self._change(f"Updated activity {selected}",
-                        lambda plan: plan.with_activity(self._activity_from_form(selected)),
-                        subject="activity"):
+
+        def make(plan: ActionPlan) -> ActionPlan:
+            same = _same_title(plan, self.activity_title.value)
+            if same is not None and same.id != selected:
+                raise ValueError(f"Activity {same.id} is already called “{same.title}”: give "
+                                 f"{selected} a different title")
+            return plan.with_activity(self._activity_from_form(selected))
+
+        if self._change(f"Updated activity {selected}", make, subject="activity",
+                        where=self.activity_status):
             self.activity_hint.value = ""
 
     def remove_activity(self) -> None:
         """Remove the selected activity (the Remove button); Undo brings it back."""
         selected = self.activity_selector.value
         if selected == NEW:
-            self._say("Choose the activity to remove in the list “Activity” first.", ok=False)
+            self._say("Choose the activity to remove in the list “Activity” first.", ok=False,
+                      where=self.activity_status)
             return
-        self._change(f"Removed activity {selected} (Undo brings it back)",
-                     lambda plan: plan.without_activity(selected))
+        what = f"Removed activity {selected} “{self.plan.activity(selected).title}”"
+        self._change(f"{what} (Undo brings it back)", lambda plan: plan.without_activity(selected),
+                     undo_label=what, where=self.activity_status)
 
     # -- indicators ------------------------------------------------------------------------
 
     def _indicator_from_form(self) -> Indicator:
+        if self.indicator_kind.value is None:
+            raise ValueError("Choose the kind of the indicator first: economic (sales, prices, "
+                             "income) or non-economic (members, trust, skills)")
         return Indicator(
             name=self.indicator_name.value,
             kind=self.indicator_kind.value,
@@ -699,6 +780,7 @@ class PhasePlanner(WidgetView):
             if change["new"] == NEW:
                 self.indicator_name.value = ""
                 self.indicator_unit.value = ""
+                self.indicator_kind.value = None
                 self.indicator_baseline.value = 0
                 self.indicator_target.value = 0
                 return
@@ -722,14 +804,16 @@ class PhasePlanner(WidgetView):
             return plan.with_indicator(indicator)
 
         name = self.indicator_name.value.strip()
-        if self._change(f"Added indicator “{name}”", make, subject="indicator"):
+        if self._change(f"Added indicator “{name}”", make, subject="indicator",
+                        where=self.indicator_status):
             self._select(self.indicator_selector, name)
 
     def update_indicator(self) -> None:
         """Replace the selected indicator; a new name is carried over to linked activities."""
         old = self.indicator_selector.value
         if old == NEW:
-            self._say("Choose the indicator to change in the list “Indicator” first.", ok=False)
+            self._say("Choose the indicator to change in the list “Indicator” first.", ok=False,
+                      where=self.indicator_status)
             return
 
         def make(plan: ActionPlan) -> ActionPlan:
@@ -739,17 +823,21 @@ class PhasePlanner(WidgetView):
             return plan.with_indicator(new, replacing=old)
 
         name = self.indicator_name.value.strip()
-        if self._change(f"Updated indicator “{name}”", make, subject="indicator"):
+        if self._change(f"Updated indicator “{name}”", make, subject="indicator",
+                        where=self.indicator_status):
             self._select(self.indicator_selector, name)
 
     def remove_indicator(self) -> None:
         """Remove the selected indicator; activities stop referring to it."""
         name = self.indicator_selector.value
         if name == NEW:
-            self._say("Choose the indicator to remove in the list “Indicator” first.", ok=False)
+            self._say("Choose the indicator to remove in the list “Indicator” first.", ok=False,
+                      where=self.indicator_status)
             return
         self._change(f"Removed indicator “{name}” and its links (Undo brings it back)",
-                     lambda plan: plan.without_indicator(name))
+                     lambda plan: plan.without_indicator(name),
+                     undo_label=f"Removed indicator “{name}” and its links",
+                     where=self.indicator_status)
 
     # -- milestones ------------------------------------------------------------------------
 
@@ -769,18 +857,20 @@ class PhasePlanner(WidgetView):
                      "kind": self.milestone_kind.value}
         self._change(f"Added milestone “{title}”",
                      lambda plan: plan.with_milestone(Milestone(**milestone)),
-                     subject="milestone")
+                     subject="milestone", where=self.milestone_status)
 
     def remove_milestone(self) -> None:
         """Remove the selected milestone (only that one, even if another has its title)."""
         index = self.milestone_selector.value
         if index == NEW:
-            self._say("Choose the milestone to remove in the list “Milestone” first.", ok=False)
+            self._say("Choose the milestone to remove in the list “Milestone” first.", ok=False,
+                      where=self.milestone_status)
             return
         title = self.plan.milestones[index].title
         self._change(f"Removed milestone “{title}” (Undo brings it back)",
                      lambda plan: plan.updated(
-                         milestones=[m for n, m in enumerate(plan.milestones) if n != index]))
+                         milestones=[m for n, m in enumerate(plan.milestones) if n != index]),
+                     undo_label=f"Removed milestone “{title}”", where=self.milestone_status)
 
     # -- undo --------------------------------------------------------------------------------
 
@@ -788,11 +878,11 @@ class PhasePlanner(WidgetView):
         """Go back to the plan as it was before the last change, and save that."""
         result = self.session.undo()
         if not result.changed:
-            self._say(result.message, result.ok)
+            self._say(result.message, result.ok, where=self.status)
             return
         with self._quiet():
             self._show_plan_fields()
-        self._show(result)
+        self._show(result, where=self.status)
         self.progress.fill()
         selected = self.activity_selector.value
         if selected != NEW:

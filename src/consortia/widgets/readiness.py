@@ -7,6 +7,12 @@ studies and shows, beside each slider, why the kit gave that score and where the
 evidence comes from. A bar chart and a short reading of the result (total, share,
 band, what to work on first) follow every change.
 
+The chart here is :func:`chart_svg`: the same bars, colours, aim line and legend as
+:func:`consortia.content.readiness.chart`, written as SVG straight from the scores.
+Rendering the matplotlib figure to PNG took about 300 ms per slider move, which a
+participant feels as lag; the SVG takes well under a millisecond, and its labels
+stay text (sharp at any zoom, and translated with the page by the browser).
+
 All the scoring logic lives in :mod:`consortia.content.readiness`; this module only lays out
 the controls. In a notebook::
 
@@ -17,15 +23,19 @@ the controls. In a notebook::
 from __future__ import annotations
 
 import html
+import textwrap
 
 from consortia.content import cases, methodology, readiness
 from consortia.errors import InputError
+from consortia.figures import FONT_SIZE
 from consortia.widgets._view import WidgetView
 
 #: Where every slider starts when no case is picked: the middle of the scale.
 START_SCORE = 5
 #: The first entry of the case list, for scoring a product of one's own.
 NO_CASE = "— none —"
+#: Longest line of the chart's title; a longer title is wrapped (case names run long).
+TITLE_CHARS = 52
 
 
 def _reason_html(item: readiness.CriterionScore) -> str:
@@ -54,13 +64,89 @@ def reading_to_html(text: str) -> str:
     return "<div style='font-size:1.05em;line-height:1.4'>" + "".join(parts) + "</div>"
 
 
+def chart_svg(scores: dict[str, int], title: str | None = None) -> str:
+    """Horizontal bars of the scores as an inline SVG (what the widget shows).
+
+    It shows what :func:`consortia.content.readiness.chart` shows: one bar per
+    criterion coloured by level with its score, the dashed aim line, the 0-10 scale,
+    a title with the total, share and band, and the legend of the levels.
+    """
+    values = readiness.validate_scores(scores)
+    result = readiness.assess(values)
+    names = readiness.labels()
+    keys = list(values)
+    size = FONT_SIZE + 2
+    # narrow enough that the text stays legible in the widget's half-width column
+    lines = textwrap.wrap(title or "Product readiness", TITLE_CHARS) or [""]
+    row_h, left, plot_w, top = 34, 220, 320, 40 + 22 * len(lines)
+    width = left + plot_w + 36
+    bottom = top + len(keys) * row_h
+    height = bottom + 122
+    span = readiness.MAX_SCORE - readiness.MIN_SCORE + 0.9
+
+    def x(score: float) -> float:
+        return left + (score - readiness.MIN_SCORE) / span * plot_w
+
+    heading = html.escape(" ".join(lines))
+    summary = html.escape(f"Total {result.total} of {result.max_total} ({result.share:.0%}): "
+                          f"{result.band}")
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px" role="img" aria-label="{heading}. {summary}" '
+        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="{size}">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        *(f'<text x="{width / 2}" y="{22 * (n + 1)}" text-anchor="middle" '
+          f'font-size="{size + 2}">{html.escape(line)}</text>' for n, line in enumerate(lines)),
+        f'<text x="{width / 2}" y="{22 * (len(lines) + 1)}" text-anchor="middle" '
+        f'font-size="{size + 2}">{summary}</text>',
+    ]
+    for tick in range(readiness.MIN_SCORE, readiness.MAX_SCORE + 1):
+        out.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{bottom}" '
+                   f'stroke="#ddd"/><text x="{x(tick):.1f}" y="{bottom + 18}" '
+                   f'text-anchor="middle" font-size="{size - 1}">{tick}</text>')
+    for row, key in enumerate(keys):
+        y = top + row * row_h
+        value = values[key]
+        colour = readiness.LEVEL_COLOURS[readiness.level(value)]
+        out.append(
+            f'<text x="{left - 8}" y="{y + row_h / 2 + 5}" text-anchor="end">'
+            f"{html.escape(names[key])}</text>"
+            f'<rect class="bar" x="{x(0):.1f}" y="{y + 5}" width="{x(value) - x(0):.1f}" '
+            f'height="{row_h - 10}" fill="{colour}" stroke="black"/>'
+            f'<text x="{x(value) + 5:.1f}" y="{y + row_h / 2 + 5}" font-weight="bold">'
+            f"{value}</text>"
+        )
+    aim = x(readiness.STRONG_FROM)
+    out.append(f'<line x1="{aim:.1f}" x2="{aim:.1f}" y1="{top}" y2="{bottom}" stroke="black" '
+               'stroke-dasharray="6,4" stroke-width="1.5"/>')
+    out.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{bottom - top}" '
+               'fill="none" stroke="black"/>')
+    out.append(f'<text x="{left + plot_w / 2}" y="{bottom + 42}" text-anchor="middle">'
+               "Score: 0 = no, not at all; 10 = yes, fully</text>")
+    legend = [(readiness.LEVEL_COLOURS[k], readiness.LEVEL_LEGEND[k])
+              for k in ("gap", "middle", "strength")]
+    lx, ly = 20, bottom + 68
+    for colour, label in legend:
+        out.append(f'<rect x="{lx}" y="{ly}" width="18" height="14" fill="{colour}" '
+                   f'stroke="black"/><text x="{lx + 24}" y="{ly + 12}">'
+                   f"{html.escape(label)}</text>")
+        lx += 36 + 8 * len(label)
+    lx, ly = 20, ly + 24
+    out.append(f'<line x1="{lx}" x2="{lx + 18}" y1="{ly + 7}" y2="{ly + 7}" stroke="black" '
+               f'stroke-dasharray="6,4" stroke-width="1.5"/><text x="{lx + 24}" '
+               f'y="{ly + 12}">aim: {readiness.STRONG_FROM} or more</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
 class ProductReadiness(WidgetView):
     """Sliders, a live chart and a plain reading for one candidate product.
 
     ``case`` (a slug such as ``"belize"``) pre-fills the sliders from the kit's
     worked scores. Useful attributes: ``sliders`` (criterion key -> slider),
     ``reason_notes`` (criterion key -> the case's reason shown beside the slider),
-    ``case_picker``, ``scores``, ``reading_html``, ``chart_image`` and ``widget``
+    ``case_picker``, ``scores``, ``reading_html``, ``chart_html`` (the chart, as
+    inline SVG) and ``widget``
     (the whole layout, shown when the object is the last line of a cell).
     """
 
@@ -116,7 +202,7 @@ class ProductReadiness(WidgetView):
             style={"description_width": "initial"},
             layout=w.Layout(width="max-content"),
         )
-        self.chart_image = w.Image(format="png", layout=w.Layout(width="100%"))
+        self.chart_html = w.HTML(layout=w.Layout(width="100%"))
         self.reading_html = w.HTML()
 
         note = w.HTML(
@@ -127,7 +213,7 @@ class ProductReadiness(WidgetView):
         )
         left = w.VBox(rows, layout=w.Layout(flex="1 1 480px", min_width="360px"))
         right = w.VBox(
-            [self.chart_image, self.reading_html],
+            [self.chart_html, self.reading_html],
             layout=w.Layout(flex="1 1 420px", min_width="360px"),
         )
         self.widget = w.VBox(
@@ -193,5 +279,5 @@ class ProductReadiness(WidgetView):
     def _refresh(self) -> None:
         scores = self.scores
         self.reading_html.value = reading_to_html(readiness.reading(scores))
-        self.chart_image.value = readiness.chart(scores, title=self._title(scores))._repr_png_()
+        self.chart_html.value = chart_svg(scores, title=self._title(scores))
 
