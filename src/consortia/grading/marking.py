@@ -72,6 +72,17 @@ def markable_assignments(course: Path | str) -> list[str]:
     return found
 
 
+def first_to_mark(course: Path | str, assignments: list[str]) -> str:
+    """The assignment to show first: the first with a submission still to mark, else the
+    first with any submission, else the first of ``assignments``."""
+    listed = {name: submissions(course, name) for name in assignments}
+    for wanted in (lambda subs: any(s.status == TO_MARK for s in subs), bool):
+        for name, subs in listed.items():
+            if wanted(subs):
+                return name
+    return assignments[0]
+
+
 def submissions(course: Path | str, assignment: str,
                 rubric: Rubric | None = None) -> list[Submission]:
     """The graded submissions of ``assignment``, by participant id, with their status.

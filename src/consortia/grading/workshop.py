@@ -32,10 +32,12 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -428,6 +430,7 @@ def _answers(url: str) -> bool:
 
 
 def _stop(process: subprocess.Popen) -> None:
+    """Stop JupyterLab (it shuts its kernels down); kill it after 20 s."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -435,6 +438,11 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _exit_on_signal(signum, _frame):
+    """SIGTERM or SIGHUP (the terminal was closed): leave as Ctrl+C would, stopping JupyterLab."""
+    raise SystemExit(128 + signum)
 
 
 def _tail(log: Path, lines: int = 15) -> str:
@@ -471,6 +479,10 @@ def open_workshop(folder: Path | str, port: int = 0, open_browser: bool = True,
                                    env=open_environment(opened.token), stdout=stream,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    start_new_session=True)
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _exit_on_signal)
     try:
         deadline = time.monotonic() + timeout
         while not _answers(opened.url("api/status")):

@@ -60,13 +60,15 @@ class MarkingDesk(WidgetView):
                                             layout=w.Layout(width="420px"))
         self.submission_picker = w.Dropdown(description="Submission",
                                             layout=w.Layout(width="520px"))
+        self.assignment_picker.add_class("kit-assignment-picker")
+        self.submission_picker.add_class("kit-submission-picker")
         self.count_html = w.HTML()
         self.message_html = w.HTML()
         self.plan_html = w.HTML()
         self.answers_html = w.HTML()
         self.grader_box = w.VBox()
-        left = w.VBox([w.HTML("<h3>The plan handed in</h3>"), self.plan_html,
-                       self.answers_html], layout=w.Layout(width="56%", padding="0 12px 0 0"))
+        left = w.VBox([self.plan_html, self.answers_html],
+                      layout=w.Layout(width="56%", padding="0 12px 0 0"))
         right = w.VBox([self.grader_box], layout=w.Layout(width="44%"))
         self.widget = w.VBox([
             w.HBox([self.assignment_picker, self.submission_picker]),
@@ -82,7 +84,8 @@ class MarkingDesk(WidgetView):
                        "there is nothing to mark here.")
             return
         self.assignment_picker.options = names
-        self.assignment_picker.value = assignment if assignment in names else names[0]
+        self.assignment_picker.value = assignment if assignment in names else \
+            marking.first_to_mark(self.course_dir, names)
         self.assignment_picker.observe(lambda _change: self._list(), names="value")
         self.submission_picker.observe(self._picked, names="value")
         self._list()
@@ -161,7 +164,8 @@ class MarkingDesk(WidgetView):
             return _note(f"The plan handed in cannot be shown: {exc}", "#a50e0e")
         if plan is None:
             return _note(f"{student} handed in no plan.json with this assignment.")
-        return plan_preview(plan, height=PLAN_HEIGHT)._repr_html_()
+        return ("<h3>The plan handed in</h3>"
+                + plan_preview(plan, height=PLAN_HEIGHT)._repr_html_())
 
     def _answers(self, student: str) -> str:
         rubric = rubric_for(self.assignment)

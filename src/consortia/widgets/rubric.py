@@ -26,6 +26,7 @@ call ``grader.save_button.click()``.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable
 from pathlib import Path
@@ -90,16 +91,20 @@ class RubricGrader(WidgetView):
             )
             if item.guidance:
                 heading += f"<div style='max-width:800px'>{html.escape(item.guidance)}</div>"
-            blocks.append(w.VBox([w.HTML(heading), selector, self.descriptors[item.id]]))
+            block = w.VBox([w.HTML(heading), selector, self.descriptors[item.id]])
+            block.add_class(f"kit-criterion-{item.id}")  # so a page (and a test) can find it
+            blocks.append(block)
         self.total_html = w.HTML()
         self.comment_box = w.Textarea(
             placeholder="Optional. The participant reads it in their feedback, above the "
                         "levels you chose.",
             layout=w.Layout(width="95%", max_width="800px", height="90px"))
         self.comment_box.observe(self._changed, names="value")
+        self.comment_box.add_class("kit-rubric-comment")
         self.status_html = w.HTML()
         self.save_button = w.Button(description="Save to gradebook", icon="save",
-                                    button_style="primary", disabled=True)
+                                    button_style="primary", disabled=True,
+                                    layout=w.Layout(width="auto", flex="0 0 auto"))
         self.save_button.on_click(lambda _button: self.save())
         title = w.HTML(
             f"<h3>{html.escape(self.rubric.title)}</h3><div>Submission of "
@@ -192,11 +197,9 @@ class RubricGrader(WidgetView):
         except Exception as exc:  # the form must survive a locked or broken gradebook
             self._say(f"Not saved: {exc}", ok=False)
             return None
-        cells = ", ".join(f"{key} = {cell['points']:g}"
-                          for key, cell in self.saved["grades"].items())
         with_comment = " with your comment" if self.saved["comment"] else ""
-        self._say(f"Saved for {self.student}{with_comment}: {cells} (total "
-                  f"{self.saved['total']:g} of {self.saved['max_total']:g}).")
+        self._say(f"Saved for {self.student}{with_comment} at {dt.datetime.now():%H:%M:%S}: "
+                  f"total {self.saved['total']:g} of {self.saved['max_total']:g} points.")
         for callback in self._saved_callbacks:
             callback(self.saved)
         return self.saved
