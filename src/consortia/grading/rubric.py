@@ -350,16 +350,14 @@ def parse_comment(rubric: Rubric, comment: str | None) -> dict[str, str]:
 
 def own_words(comment: str | None) -> str:
     """The trainer's own words in a gradebook comment: every line but the rubric's."""
-    kept = [line for line in (comment or "").splitlines()
+    kept = [line.rstrip() for line in (comment or "").splitlines()
             if not line.startswith(COMMENT_PREFIX)]
-    while kept and not kept[-1].strip():
-        kept.pop()
-    return "\n".join(kept)
+    return "\n".join(kept).strip("\n")
 
 
 def _merge_comment(existing: str | None, rubric_lines: str, words: str | None = None) -> str:
     """The trainer's words (``words``, else those already there), then the rubric lines."""
-    kept = own_words(existing) if words is None else own_words(words.strip())
+    kept = own_words(existing if words is None else words)
     return f"{kept}\n{rubric_lines}" if kept else rubric_lines
 
 

@@ -127,7 +127,9 @@ class MarkingDesk(WidgetView):
         try:
             if tuple(self.submission_picker.options) != tuple(options):
                 self.submission_picker.options = options
-            self.submission_picker.value = keep if keep in ids else (ids[0] if ids else None)
+            waiting = [s.student for s in self.submissions if s.status == marking.TO_MARK]
+            self.submission_picker.value = keep if keep in ids else next(iter(waiting + ids),
+                                                                         None)
         finally:
             self._quiet = False
         if keep is None:
