@@ -6,7 +6,8 @@ the kit's own does both, with no code: ``consortia workshop open DIR`` prints it
 address (Voilà shows ``apps/marking.ipynb``, which shows this widget).
 
 At the top the trainer picks the assignment (those with a rubric) and a submission,
-listed by participant id and name with its status, "to mark" or "marked". Below, on
+listed by participant id and name with its status, "to mark" or "marked"; the page
+opens on the first assignment and submission still to mark. Below, on
 the left, the participant's plan as the kit's plan page draws it (timeline,
 activities, indicators, what the checks say) and what they wrote in the answer
 cells the rubric scores; on the right the rubric form
