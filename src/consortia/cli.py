@@ -368,7 +368,7 @@ def cmd_workshop_open(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from consortia.grading import autograde, feedback, report, sandbox
+    from consortia.grading import autograde, feedback, marking, report, sandbox
 
     def started(box) -> None:
         print(f"consortia grade: sandbox {box.mode} ({box.describe()})", file=sys.stderr)
@@ -403,6 +403,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(_wrap("not graded, not an assignment of the course: " + ", ".join(run.ignored)))
     if not run.outcomes:
         print("Nothing to grade: no folders in submitted/ (see the course's README.md).")
+    elif any(o.status == "graded" and marking.has_rubric(o.assignment) for o in run.outcomes):
+        print(f"Next: mark the written parts with the rubric on the marking page: "
+              f"{kit_command('workshop', 'open', run.course)}")
     return 0
 
 

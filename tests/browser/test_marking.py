@@ -73,8 +73,9 @@ def graded_course(tmp_path_factory) -> Path:
         folder.mkdir(parents=True)
         shutil.copy(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", folder)
         save_plan(good_plan(), folder / "plan.json")
-    kit("grade", str(course), ASSIGNMENT, "--workers", "1", "--sandbox", sandbox_mode(),
-        cwd=root)
+    graded = kit("grade", str(course), ASSIGNMENT, "--workers", "1", "--sandbox",
+                 sandbox_mode(), cwd=root)
+    assert f"workshop open {course}" in graded.stdout  # the next step, as a command
     return course
 
 

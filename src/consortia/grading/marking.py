@@ -58,18 +58,20 @@ class Submission:
         return f"{self.student} - {self.name} ({self.status})"
 
 
+def has_rubric(assignment: str) -> bool:
+    """True when the kit has a rubric for ``assignment``: it has parts to mark by hand."""
+    try:
+        rubric_for(assignment)
+    except InputError:
+        return False
+    return True
+
+
 def markable_assignments(course: Path | str) -> list[str]:
     """The assignments of the course's gradebook that have a rubric, in order."""
-    found = []
     with open_gradebook(course) as gb:
         names = sorted(a.name for a in gb.assignments)
-    for name in names:
-        try:
-            rubric_for(name)
-        except InputError:
-            continue
-        found.append(name)
-    return found
+    return [name for name in names if has_rubric(name)]
 
 
 def first_to_mark(course: Path | str, assignments: list[str]) -> str:
