@@ -107,3 +107,15 @@ def test_the_page_displays_as_a_widget(course):
     assert "application/vnd.jupyter.widget-view+json" in desk._repr_mimebundle_()
     assert "2 submissions" in repr(desk)
     assert marking.TO_MARK in labels(desk)[0]
+
+
+def test_a_save_that_fails_says_why_beside_the_button_and_the_list_stays(course):
+    desk = MarkingDesk(course)
+    for key, level in CHOICES.items():
+        desk.grader.selectors[key].value = level
+    (course / "gradebook.db").unlink()  # e.g. the course folder was moved meanwhile
+    desk.grader.save_button.click()
+    assert not desk.grader.status_ok
+    assert "Not saved" in desk.grader.status_html.value and "No gradebook" in \
+        desk.grader.status_text
+    assert labels(desk)[0] == "ana - Ana Lopez (to mark)"

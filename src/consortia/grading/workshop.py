@@ -461,8 +461,9 @@ def open_workshop(folder: Path | str, port: int = 0, open_browser: bool = True,
     Checks the folder, makes its ``exchange/`` if it is missing, puts the marking page
     in it, starts JupyterLab on ``port`` (a free one if 0) and, once it answers, prints
     the address of the marking page (and opens it in the browser if asked).
-    JupyterLab's own messages, which print other addresses, go to a log file that is
-    named only if something goes wrong.
+    JupyterLab's own messages, which print other addresses, go to a log file named on
+    the last line (and, with their end, in the error if JupyterLab does not start).
+    SIGTERM and SIGHUP stop JupyterLab as Ctrl+C does.
     """
     folder = check_course_folder(folder)
     if port and not port_is_free(port):

@@ -115,9 +115,11 @@ class MarkingDesk(WidgetView):
         """Fill the submission picker for the chosen assignment (keeping ``keep`` chosen)."""
         try:
             self.submissions = marking.submissions(self.course_dir, self.assignment)
-        except KitError as exc:
+        except KitError as exc:  # e.g. a gradebook that went missing since the page opened
             self.submissions = []
+            self._clear()
             self.message_html.value = _note(str(exc), "#a50e0e")
+            return
         to_mark = sum(s.status == marking.TO_MARK for s in self.submissions)
         self.count_html.value = _note(
             f"{len(self.submissions)} submissions: {len(self.submissions) - to_mark} marked, "
@@ -150,15 +152,18 @@ class MarkingDesk(WidgetView):
         self.message_html.value = ""
         student = self.student
         if student is None:
-            self.plan_html.value = self.answers_html.value = ""
-            self.grader_box.children = []
-            self.grader = None
+            self._clear()
             return
         self.plan_html.value = self._plan_page(student)
         self.answers_html.value = self._answers(student)
         self.grader = RubricGrader(self.course_dir, self.assignment, student)
         self.grader.on_saved(lambda _saved: self._list(keep=student))
         self.grader_box.children = [self.grader.widget]
+
+    def _clear(self) -> None:
+        self.plan_html.value = self.answers_html.value = ""
+        self.grader_box.children = []
+        self.grader = None
 
     def _plan_page(self, student: str) -> str:
         try:
