@@ -222,3 +222,12 @@ def test_the_page_links_to_formgrader_whose_exchange_works(page, opened, graded_
     course_id = "cohort"
     released = graded_course / "exchange" / course_id / "outbound" / ASSIGNMENT
     assert (released / f"{NOTEBOOK}.ipynb").is_file()
+
+    # the Nbgrader menu's Assignment List reads the same exchange, without an error
+    listing = urllib.request.Request(f"{base}/assignments?course_id={course_id}",
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(listing, timeout=60) as response:
+        answer = json.loads(response.read())
+    assert answer["success"], answer
+    assert [(a["assignment_id"], a["status"]) for a in answer["value"]] == [
+        (ASSIGNMENT, "released")]
