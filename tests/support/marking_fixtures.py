@@ -39,8 +39,12 @@ def _graded_notebook(student: str) -> dict:
     return nb
 
 
-def build_marking_course(folder: Path) -> Path:
-    """Write the course folder into ``folder`` (which must exist); return it."""
+def build_marking_course(folder: Path, students: list[tuple[str, str, str]] = STUDENTS,
+                         handed_in: list[str] = HANDED_IN) -> Path:
+    """Write the course folder into ``folder`` (which must exist); return it.
+
+    ``students`` are (id, first name, last name); ``handed_in`` the ids who handed in.
+    """
     from nbgrader.api import Gradebook
 
     old_path = os.environ.get("PATH", "")
@@ -61,13 +65,13 @@ def build_marking_course(folder: Path) -> Path:
                 gb.add_grade_cell(name, NOTEBOOK, ASSIGNMENT, max_score=points,
                                   cell_type="markdown")
                 gb.add_solution_cell(name, NOTEBOOK, ASSIGNMENT)
-        for student, first, last in STUDENTS:
+        for student, first, last in students:
             gb.add_student(student, first_name=first or None, last_name=last or None)
-        for student in HANDED_IN:
+        for student in handed_in:
             gb.add_submission(ASSIGNMENT, student)
             gb.find_grade("no_errors", NOTEBOOK, ASSIGNMENT, student).auto_score = 2
         gb.db.commit()
-    for student in HANDED_IN:
+    for student in handed_in:
         submitted = folder / "submitted" / student / ASSIGNMENT
         submitted.mkdir(parents=True)
         save_plan(good_plan(), submitted / "plan.json")
