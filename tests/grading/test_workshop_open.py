@@ -89,9 +89,13 @@ def test_a_server_that_does_not_start_is_reported_with_its_messages(course, monk
     monkeypatch.setattr(workshop, "open_command", lambda folder, port: [
         sys.executable, "-c", "import sys; print('address already taken, say'); sys.exit(3)"])
     lines = []
-    with pytest.raises(WorkshopError, match=r"JupyterLab did not start(.|\n)*already taken"):
+    with pytest.raises(WorkshopError, match=r"JupyterLab did not start(.|\n)*already taken") \
+            as failed:
         workshop.open_workshop(course, open_browser=False, progress=lines.append)
     assert not any("http://" in line for line in lines)
+    kept = Path(re.search(r"all of them in (\S+)\)", str(failed.value)).group(1))
+    assert "already taken" in kept.read_text(encoding="utf-8")  # the log is kept to read
+    kept.unlink()
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -122,6 +126,8 @@ def test_open_prints_one_address_and_serves_formgrader_even_from_inside_the_lear
             assert process.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.5)
         printed = log.read_text(encoding="utf-8")
+        messages = Path(re.search(r"JupyterLab's own messages: (\S+)\)", printed).group(1))
+        assert messages.is_file()
         addresses = re.findall(r"http://\S+", printed)
         assert len(addresses) == 1, printed
         address = addresses[0]
@@ -140,5 +146,7 @@ def test_open_prints_one_address_and_serves_formgrader_even_from_inside_the_lear
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
     assert status == 128 + signal.SIGTERM  # stopped as asked, the usual status for SIGTERM
+    assert "Stopped JupyterLab." in log.read_text(encoding="utf-8")
+    assert not messages.exists()  # a log nobody needs is not left behind
     with pytest.raises((ConnectionError, urllib.error.URLError)):
         urllib.request.urlopen(f"{base}/api/status", timeout=5)  # JupyterLab stopped too

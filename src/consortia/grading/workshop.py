@@ -462,8 +462,9 @@ def open_workshop(folder: Path | str, port: int = 0, open_browser: bool = True,
     in it, starts JupyterLab on ``port`` (a free one if 0) and, once it answers, prints
     the address of the marking page (and opens it in the browser if asked).
     JupyterLab's own messages, which print other addresses, go to a log file named on
-    the last line (and, with their end, in the error if JupyterLab does not start).
-    SIGTERM and SIGHUP stop JupyterLab as Ctrl+C does.
+    the last line (and, with their end, in the error if JupyterLab does not start);
+    it is removed when JupyterLab is stopped as asked. SIGTERM and SIGHUP stop
+    JupyterLab as Ctrl+C does.
     """
     folder = check_course_folder(folder)
     if port and not port_is_free(port):
@@ -503,9 +504,13 @@ def open_workshop(folder: Path | str, port: int = 0, open_browser: bool = True,
         if open_browser:
             webbrowser.open(opened.marking_url)
         return process.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit) as stopped:  # asked to stop: its log is not needed
         _stop(process)
+        with contextlib.suppress(OSError):
+            log.unlink()
         progress("Stopped JupyterLab.")
+        if isinstance(stopped, SystemExit):
+            raise
         return 0
     except BaseException:
         _stop(process)
