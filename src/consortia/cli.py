@@ -35,6 +35,9 @@ Commands::
                                                 opened in JupyterLab (what make lab runs)
 
     consortia workshop new DIR --students CSV   an nbgrader course folder for one cohort
+    consortia workshop open DIR                 JupyterLab for the course: prints the address
+                                                of the marking page (rubric, plan), which
+                                                links to nbgrader's formgrader
     consortia grade DIR [ASSIGNMENT]            autograde every submission (parallel,
                                                 sandboxed), write feedback and reports
 
@@ -391,8 +394,15 @@ def cmd_workshop_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workshop_open(args: argparse.Namespace) -> int:
+    from consortia.grading import workshop
+
+    return workshop.open_workshop(args.dir, port=args.port, open_browser=not args.no_browser,
+                                  progress=lambda line: print(line, flush=True))
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
-    from consortia.grading import autograde, feedback, report, sandbox
+    from consortia.grading import autograde, feedback, marking, report, sandbox
 
     def started(box) -> None:
         print(f"consortia grade: sandbox {box.mode} ({box.describe()})", file=sys.stderr)
@@ -427,6 +437,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(_wrap("not graded, not an assignment of the course: " + ", ".join(run.ignored)))
     if not run.outcomes:
         print("Nothing to grade: no folders in submitted/ (see the course's README.md).")
+    elif any(o.status == "graded" and marking.has_rubric(o.assignment) for o in run.outcomes):
+        print(f"Next: mark the written parts with the rubric on the marking page: "
+              f"{kit_command('workshop', 'open', run.course)}")
     return 0
 
 
@@ -550,7 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_planner)
 
-    ws = sub.add_parser("workshop", help="course folders for nbgrader: new")
+    ws = sub.add_parser("workshop", help="course folders for nbgrader: new, open")
     ws_sub = ws.add_subparsers(dest="workshop_command", metavar="ACTION", required=True)
     p = ws_sub.add_parser("new", help="set up an nbgrader course folder for one cohort")
     p.add_argument("dir", help="the course folder to create (new or empty)")
@@ -561,6 +574,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=30, help="seconds a cell may run while "
                    "graded (default 30)")
     p.set_defaults(func=cmd_workshop_new)
+    p = ws_sub.add_parser("open", help="open the course in JupyterLab: the marking page, "
+                          "nbgrader's formgrader and the course's files")
+    p.add_argument("dir", help="the course folder (made by 'consortia workshop new')")
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser; open "
+                   "the printed address yourself")
+    p.set_defaults(func=cmd_workshop_open)
 
     p = sub.add_parser("grade", help="autograde all submissions, write feedback and reports")
     p.add_argument("dir", help="the course folder (made by 'consortia workshop new')")

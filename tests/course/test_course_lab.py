@@ -38,3 +38,66 @@ def test_the_shipped_settings_switch_off_news_and_instructor_menus():
     assert shortcut["keys"] == ["Alt R"]
     assert shortcut["args"] == {"commands": ["notebook:run-all-cells", "RISE:preview"],
                                 "args": {"fullscreen": True}}
+
+
+def test_no_nbgrader_part_that_needs_the_exchange_is_on_in_the_learners_lab():
+    """The Nbgrader menu once answered "The exchange directory at /usr/local/share/nbgrader/
+    exchange does not exist": every part that reads the exchange is off, Validate stays."""
+    page = json.loads((lab.CONFIG_DIR / "labconfig" / "page_config.json").read_text())
+    for plugin in ("assignment-list", "course-list", "menu", "formgrader"):
+        assert page["disabledExtensions"][f"@jupyter/nbgrader:{plugin}"] is True
+    assert "@jupyter/nbgrader:validate-assignment" not in page["disabledExtensions"]
+    server = json.loads((lab.CONFIG_DIR / "jupyter_server_config.json").read_text())
+    switched = server["ServerApp"]["jpserver_extensions"]
+    for extension in ("assignment_list", "course_list", "formgrader"):
+        assert switched[f"nbgrader.server_extensions.{extension}"] is False
+    assert "nbgrader.server_extensions.validate_assignment" not in switched
+
+
+def test_the_running_learners_lab_answers_no_exchange_request(tmp_path):
+    """The lab as make lab starts it: the exchange's server routes are not there at all."""
+    import os
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    from consortia.plans.app import free_port
+
+    port, token = free_port(), "learner-test-token"
+    env = lab.lab_environment(dict(os.environ, JUPYTER_TOKEN=token,
+                                   JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+                                   JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime")))
+    (tmp_path / "copy").mkdir()
+    command = [*lab.lab_command(tmp_path / "copy", port=port, open_browser=False),
+               "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def status(path: str) -> int:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}?token={token}",
+                                        timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if status("api/status") == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "no JupyterLab"
+            time.sleep(0.5)
+        for route in ("assignments", "courses", "formgraders", "formgrader"):
+            assert status(route) == 404, route
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

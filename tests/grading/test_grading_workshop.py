@@ -53,6 +53,7 @@ def test_exchange_lives_in_the_course_folder(course):
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     assert config.Exchange.root == str(course / "exchange")
+    assert config.CourseDirectory.root == str(course)
     assert (course / "exchange").is_dir()
 
 

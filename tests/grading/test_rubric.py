@@ -354,3 +354,32 @@ def test_the_rubric_opens_the_gradebook_for_the_course_s_own_id(tmp_path):
     rb.apply_choices(course, "04_action_plan", "team-belize", GOOD)
     rows = sqlite3.connect(course / "gradebook.db").execute("select id from course").fetchall()
     assert rows == [("cohort-2014",)]
+
+
+def test_the_trainers_comment_goes_before_the_rubric_lines_of_the_first_cell(gradebook):
+    result = rb.apply_choices(gradebook, "04_action_plan", "team-belize", GOOD,
+                              comment="Strong timeline.\nName who pays for the stand.  ")
+    assert result["comment"] == "Strong timeline.\nName who pays for the stand."
+    _, comments = _grades(gradebook)
+    assert comments["timeline_realism"].startswith(
+        "Strong timeline.\nName who pays for the stand.\nRubric - Realism of the timeline:")
+    # the formgrader comment on another cell stays as it was
+    assert comments["roles_of_members_and_partners"].startswith("Clear answer.\nRubric - Roles")
+    assert rb.read_comment(gradebook, "04_action_plan", "team-belize") == (
+        "Strong timeline.\nName who pays for the stand.")
+
+
+def test_a_new_comment_replaces_the_old_one_and_an_empty_one_removes_it(gradebook):
+    rb.apply_choices(gradebook, "04_action_plan", "team-belize", GOOD, comment="First try.")
+    rb.apply_choices(gradebook, "04_action_plan", "team-belize", GOOD, comment="Second.")
+    assert rb.read_comment(gradebook, "04_action_plan", "team-belize") == "Second."
+    rb.apply_choices(gradebook, "04_action_plan", "team-belize", GOOD)  # None: left alone
+    assert rb.read_comment(gradebook, "04_action_plan", "team-belize") == "Second."
+    rb.apply_choices(gradebook, "04_action_plan", "team-belize", GOOD, comment="")
+    assert rb.read_comment(gradebook, "04_action_plan", "team-belize") == ""
+    _, comments = _grades(gradebook)
+    assert comments["timeline_realism"].startswith(rb.COMMENT_PREFIX)
+
+
+def test_no_comment_is_read_for_a_submission_not_in_the_gradebook(gradebook):
+    assert rb.read_comment(gradebook, "04_action_plan", "team-nobody") == ""

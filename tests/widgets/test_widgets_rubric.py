@@ -101,7 +101,8 @@ def test_save_writes_the_manual_scores_and_comments_into_the_gradebook(course):
         grader.selectors[key].value = level
     grader.save_button.click()
     assert grader.status_ok, grader.status_text
-    assert "Saved for team-belize" in grader.status_text and "total 8 of 12" in grader.status_text
+    assert "Saved for team-belize" in grader.status_text
+    assert "total 8 of 12 points" in grader.status_text
     score, needs_manual, manual = gradebook_state(course)
     assert score == 12 + 8
     assert not needs_manual
@@ -144,3 +145,28 @@ def test_the_form_displays_as_a_widget(course):
     bundle = grader._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "0 of 4 chosen" in repr(grader)
+
+
+def test_the_comment_is_saved_and_shown_again_when_the_form_reopens(course):
+    grader = RubricGrader(course, ASSIGNMENT, STUDENT)
+    for key, level in CHOICES.items():
+        grader.selectors[key].value = level
+    grader.comment_box.value = "Name who pays for the fair stand."
+    saved = []
+    grader.on_saved(saved.append)
+    grader.save_button.click()
+    assert "Saved for team-belize with your comment" in grader.status_text
+    assert saved and saved[0]["comment"] == "Name who pays for the fair stand."
+    _, _, manual = gradebook_state(course)
+    assert manual["timeline_realism"][2].startswith("Name who pays for the fair stand.\nRubric - ")
+    again = RubricGrader(course, ASSIGNMENT, STUDENT)
+    assert again.comment_box.value == "Name who pays for the fair stand."
+
+
+def test_a_failed_save_calls_no_one(tmp_path):
+    grader = RubricGrader(tmp_path, ASSIGNMENT, STUDENT)
+    for key, level in CHOICES.items():
+        grader.selectors[key].value = level
+    saved = []
+    grader.on_saved(saved.append)
+    assert grader.save() is None and saved == []

@@ -7,9 +7,10 @@ starts:
   never the kit's own files, and its printed address opens
   ``course/00_start_here.ipynb`` of that copy directly, not the Launcher;
 * asks nothing about Jupyter news and checks for no updates;
-* shows no instructor-only menus: nbgrader's Create Assignment, Formgrader, course
-  and assignment lists (and their server parts) are switched off, the Validate
-  button for exercises stays;
+* shows no instructor-only menus and nothing that needs nbgrader's exchange (a
+  learner's lab has none): nbgrader's Create Assignment, Formgrader, course and
+  assignment lists (and their server parts) are switched off, the Validate button
+  for exercises stays (trainers grade in ``consortia workshop open DIR``);
 * presents a lesson with Alt+R or the toolbar's **Present** button: every cell is
   run first, then RISE opens the slides from the first one, full screen (after
   one click to confirm, which browsers require), with the outputs shown.

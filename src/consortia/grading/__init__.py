@@ -6,7 +6,8 @@ to participants in ``exercises/`` and to each cohort's course folder. Belongs he
 * :mod:`~consortia.grading.nbgrader_course` - the one nbgrader configuration of the
   kit and the one way to read a course's configuration and open its gradebook;
 * :mod:`~consortia.grading.release` - ``exercises/`` generated from ``solutions/``;
-* :mod:`~consortia.grading.workshop` - a cohort's course folder (``workshop new``);
+* :mod:`~consortia.grading.workshop` - a cohort's course folder (``workshop new``)
+  and its JupyterLab with formgrader and the marking page (``workshop open``);
 * :mod:`~consortia.grading.autograde` - grading a cohort: the orchestration, with
   :mod:`~consortia.grading.execute` (one submission in its sandboxed kernel),
   :mod:`~consortia.grading.workers` (parallel worker processes),
@@ -15,11 +16,14 @@ to participants in ``exercises/`` and to each cohort's course folder. Belongs he
   :mod:`~consortia.grading.sandbox` (how participants' code is confined);
 * :mod:`~consortia.grading.checks` - the helpers every autograded test cell calls;
 * :mod:`~consortia.grading.rubric` - rubrics as data, scored into the gradebook;
+* :mod:`~consortia.grading.marking` - what the marking page reads: the submissions
+  to mark, the plan handed in, the written answers;
 * :mod:`~consortia.grading.feedback` and :mod:`~consortia.grading.report` - what
   participants and trainers read afterwards.
 
 May import: the ground of the package, :mod:`consortia.content` and
 :mod:`consortia.plans` (a plan is checked with the plans' own rules); never the
 course or widgets. The rubric widget for trainers is
-:class:`consortia.widgets.rubric.RubricGrader`.
+:class:`consortia.widgets.rubric.RubricGrader`, shown on the marking page
+(:class:`consortia.widgets.marking.MarkingDesk`).
 """

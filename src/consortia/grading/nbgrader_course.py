@@ -49,9 +49,11 @@ c.Execute.timeout = {timeout}
 # from source/ (and 'consortia grade' reports that it did).
 c.OverwriteCells.add_missing_cells = True
 
-# nbgrader's exchange (the release and collect buttons of formgrader) lives in this
-# folder, not in the system-wide /usr/local/share/nbgrader/exchange.
+# The course is this folder, wherever nbgrader or JupyterLab is started from, and
+# nbgrader's exchange (the release and collect buttons of formgrader) lives in it, not
+# in the system-wide /usr/local/share/nbgrader/exchange ('consortia workshop open').
 import os  # noqa: E402
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
 '''
 

@@ -348,13 +348,17 @@ def parse_comment(rubric: Rubric, comment: str | None) -> dict[str, str]:
     return found
 
 
-def _merge_comment(existing: str | None, rubric_lines: str) -> str:
-    """Keep a trainer's own words and replace any earlier rubric lines."""
-    kept = [line for line in (existing or "").splitlines()
+def own_words(comment: str | None) -> str:
+    """The trainer's own words in a gradebook comment: every line but the rubric's."""
+    kept = [line.rstrip() for line in (comment or "").splitlines()
             if not line.startswith(COMMENT_PREFIX)]
-    while kept and not kept[-1].strip():
-        kept.pop()
-    return "\n".join([*kept, rubric_lines]) if kept else rubric_lines
+    return "\n".join(kept).strip("\n")
+
+
+def _merge_comment(existing: str | None, rubric_lines: str, words: str | None = None) -> str:
+    """The trainer's words (``words``, else those already there), then the rubric lines."""
+    kept = own_words(existing if words is None else words)
+    return f"{kept}\n{rubric_lines}" if kept else rubric_lines
 
 
 # --- the gradebook -------------------------------------------------------------------------------
@@ -383,14 +387,36 @@ def read_choices(course_dir: Path | str, assignment: str, student: str,
     return found
 
 
+def read_comment(course_dir: Path | str, assignment: str, student: str,
+                 rubric: Rubric | None = None) -> str:
+    """The trainer's own comment on a submission: the words (not the rubric lines) in
+    the comment of the first cell the rubric scores, where :func:`apply_choices` puts it."""
+    from nbgrader.api import MissingEntry
+
+    rubric = rubric or rubric_for(assignment)
+    with _open_gradebook(course_dir) as gb:
+        try:
+            comment = gb.find_comment(next(iter(rubric.grade_ids())), rubric.notebook,
+                                      assignment, student)
+        except MissingEntry:
+            return ""
+        return own_words(comment.manual_comment)
+
+
 def apply_choices(course_dir: Path | str, assignment: str, student: str,
-                  choices: Mapping[str, str | float], rubric: Rubric | None = None) -> dict:
+                  choices: Mapping[str, str | float], rubric: Rubric | None = None,
+                  comment: str | None = None) -> dict:
     """Write the rubric's points and comments for one submission into the gradebook.
 
     For every cell the rubric scores, sets nbgrader's ``manual_score`` (and marks the
     cell as graded) and writes a comment naming the chosen levels; a comment the
     trainer typed in the formgrader is kept, earlier rubric lines are replaced.
-    Returns what :func:`score` returns. Nothing is written unless every cell is found.
+    ``comment``, the trainer's own words on the whole submission, replaces the words
+    before the rubric lines of the first cell the rubric scores (nbgrader keeps
+    comments per cell, and the participant's feedback shows them under that cell);
+    ``None`` leaves them as they are, ``""`` removes them.
+    Returns what :func:`score` returns, with ``comment`` added. Nothing is written
+    unless every cell is found.
     """
     from nbgrader.api import MissingEntry
 
@@ -401,7 +427,7 @@ def apply_choices(course_dir: Path | str, assignment: str, student: str,
         for grade_id, cell in result["grades"].items():
             try:
                 grade = gb.find_grade(grade_id, rubric.notebook, assignment, student)
-                comment = gb.find_comment(grade_id, rubric.notebook, assignment, student)
+                entry = gb.find_comment(grade_id, rubric.notebook, assignment, student)
             except MissingEntry:
                 raise InputError(
                     f"The gradebook has no cell {grade_id!r} of {assignment}/{rubric.notebook} "
@@ -413,10 +439,13 @@ def apply_choices(course_dir: Path | str, assignment: str, student: str,
                     f"but the gradebook says the cell is worth {grade.max_score:g}: "
                     "regenerate the assignment or fix the rubric."
                 )
-            updates.append((grade, comment, cell))
-        for grade, comment, cell in updates:
+            updates.append((grade, entry, cell))
+        first = next(iter(result["grades"]))
+        for (grade, entry, cell), grade_id in zip(updates, result["grades"], strict=True):
             grade.manual_score = cell["points"]
             grade.needs_manual_grade = False
-            comment.manual_comment = _merge_comment(comment.manual_comment, cell["comment"])
+            entry.manual_comment = _merge_comment(entry.manual_comment, cell["comment"],
+                                                  comment if grade_id == first else None)
         gb.db.commit()
+    result["comment"] = own_words(comment) if comment is not None else None
     return result

@@ -1,4 +1,8 @@
-"""Set up an nbgrader course folder for one cohort: ``consortia workshop new DIR --students CSV``.
+"""A cohort's nbgrader course folder: ``workshop new DIR --students CSV``, ``workshop open DIR``.
+
+``consortia workshop new`` creates the folder (below); ``consortia workshop open`` starts
+JupyterLab for it, with nbgrader's formgrader and exchange working and the kit's
+marking page, and prints the one address to open (:func:`open_workshop`).
 
 The folder holds everything nbgrader and ``consortia grade`` need, and nothing more::
 
@@ -8,7 +12,9 @@ The folder holds everything nbgrader and ``consortia grade`` need, and nothing m
       source/<assignment>/ a copy of the kit's solutions/ (nbgrader's source step)
       release/<assignment>/ the participants' version, generated (no solutions, no hidden tests)
       submitted/           where participants' work goes (see README.md in DIR)
+      exchange/            nbgrader's exchange (formgrader's release and collect buttons)
       README.md            the layout and the next commands
+      marking.ipynb        the marking page (written by ``workshop open``, each time)
 
 The class list is a CSV file with the columns ``id``, ``first_name``, ``last_name`` and,
 optionally, ``email``. Only those columns are stored; any other column is ignored
@@ -18,16 +24,29 @@ gradebook. Ids become folder names, so they must be safe ones.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
 import os
 import re
+import secrets
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from consortia._paths import solutions_dir
+from consortia._paths import APPS_DIR, LAB_DIR, kit_command, solutions_dir
 from consortia.errors import KitError
 from consortia.grading.nbgrader_course import (
     config_text,
@@ -37,6 +56,7 @@ from consortia.grading.nbgrader_course import (
     quiet,
     scripts_on_path,
 )
+from consortia.plans.app import HOST, free_port
 
 REQUIRED_COLUMNS = ("id", "first_name", "last_name")
 OPTIONAL_COLUMNS = ("email",)
@@ -71,6 +91,8 @@ assignments ({names}).
   `plan.json` for the action plan). An optional `timestamp.txt` (for example
   `2025-03-01 14:05:00 UTC`) records when the work was handed in.
 - `autograded/`, `feedback/`, `reports/`: written by `consortia grade`.
+- `exchange/`: nbgrader's exchange, used by formgrader's release and collect buttons.
+- `marking.ipynb`: the marking page, rewritten by `consortia workshop open` each time.
 
 ## Next steps
 
@@ -80,6 +102,8 @@ assignments ({names}).
    every submission is graded in parallel and in a sandbox; feedback goes to
    `feedback/<participant id>/<assignment>/`, a cohort report and a CSV of scores to
    `reports/<assignment>/`.
+4. Run `consortia workshop open {folder_name}` and open the address it prints: mark the
+   written parts with the rubric, one submission after another.
 """
 
 
@@ -277,3 +301,217 @@ def generate_release(folder: Path, assignment: str, config=None) -> Path:
     finally:
         log.removeHandler(handler)
     return folder / "release" / assignment
+
+
+# --- workshop open: JupyterLab for the course, and the marking page ------------------------------
+
+#: The marking page's notebook, shipped in ``apps/`` and copied into the course folder.
+MARKING_NOTEBOOK = "marking.ipynb"
+#: Where the marking page is served: Voilà, running inside the course's JupyterLab.
+MARKING_PATH = f"voila/render/{MARKING_NOTEBOOK}"
+#: Seconds JupyterLab may take to answer before ``workshop open`` gives up.
+START_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class Opened:
+    """Where the course's JupyterLab answers: its address and the token that opens it."""
+
+    folder: Path
+    port: int
+    token: str = field(repr=False)
+
+    def url(self, path: str = "") -> str:
+        """An address of the server with the token, e.g. ``url("formgrader")``."""
+        return f"http://{HOST}:{self.port}/{path}?token={self.token}"
+
+    @property
+    def marking_url(self) -> str:
+        """The one address printed: the marking page, which links to the formgrader."""
+        return self.url(MARKING_PATH)
+
+
+def check_course_folder(folder: Path | str) -> Path:
+    """The course folder, resolved; :class:`WorkshopError` if it is not one ``workshop new``
+    made (no ``nbgrader_config.py`` or no ``gradebook.db``)."""
+    folder = Path(folder).expanduser().resolve()
+    if not folder.is_dir():
+        raise WorkshopError(f"{folder}: no such folder; give the course folder made by "
+                            f"{kit_command('workshop', 'new', 'DIR', '--students', 'CSV')}")
+    missing = [name for name in ("nbgrader_config.py", "gradebook.db")
+               if not (folder / name).is_file()]
+    if missing:
+        raise WorkshopError(
+            f"{folder} is not a course folder: it has no {' and no '.join(missing)}. Create "
+            f"one with {kit_command('workshop', 'new', 'DIR', '--students', 'CSV')}")
+    return folder
+
+
+def install_marking_page(folder: Path) -> Path:
+    """Write the kit's marking page into the course folder (atomically); return its path.
+
+    Voilà inside JupyterLab serves only notebooks under the folder JupyterLab serves,
+    so the page must sit there. It is rewritten each time, so it always matches the
+    kit's version; it holds three lines of code, all the logic stays in the package.
+    """
+    target = folder / MARKING_NOTEBOOK
+    data = (APPS_DIR / MARKING_NOTEBOOK).read_bytes()
+    handle, temporary = tempfile.mkstemp(prefix=".marking.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return target
+
+
+def port_is_free(port: int) -> bool:
+    """True when nothing listens on ``port`` of the loopback address."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def open_command(folder: Path, port: int) -> list[str]:
+    """The command line of the course's JupyterLab: the course folder, this computer only.
+
+    It runs in the course folder, so nbgrader's formgrader reads the course's
+    ``nbgrader_config.py`` (``CourseDirectory.root`` is that folder, ``Exchange.root``
+    its ``exchange/``). The token is passed in the environment, not here, so other
+    users of the machine cannot read it in the list of processes.
+    """
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        f"--ServerApp.root_dir={folder}",
+        f"--ServerApp.ip={HOST}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",  # the printed address must be the one it listens on
+        "--ServerApp.open_browser=False",  # the kit opens the marking page itself
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # JupyterLab refuses root unless told (containers)
+    return command
+
+
+def open_environment(token: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the course's JupyterLab.
+
+    The learners' lab settings (``src/consortia/lab/config``, which switch the
+    formgrader off) are taken off ``JUPYTER_CONFIG_PATH`` in case the command is run
+    from a terminal inside ``make lab``; this Python's scripts come first on ``PATH``
+    (nbgrader runs ``alembic``); ``JUPYTER_TOKEN`` is the token of the address.
+    """
+    env = dict(os.environ if base is None else base)
+    learners = str(LAB_DIR / "config")
+    kept = [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+            if p and os.path.normpath(p) != os.path.normpath(learners)]
+    if kept:
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(kept)
+    else:
+        env.pop("JUPYTER_CONFIG_PATH", None)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["JUPYTER_TOKEN"] = token
+    return env
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop JupyterLab (it shuts its kernels down); kill it after 20 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _exit_on_signal(signum, _frame):
+    """SIGTERM or SIGHUP (the terminal was closed): leave as Ctrl+C would, stopping JupyterLab."""
+    raise SystemExit(128 + signum)
+
+
+def _tail(log: Path, lines: int = 15) -> str:
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no messages)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def open_workshop(folder: Path | str, port: int = 0, open_browser: bool = True,
+                  progress: Callable[[str], None] = print,
+                  timeout: float = START_TIMEOUT) -> int:
+    """Run JupyterLab for the course folder until Ctrl+C; return its exit status.
+
+    Checks the folder, makes its ``exchange/`` if it is missing, puts the marking page
+    in it, starts JupyterLab on ``port`` (a free one if 0) and, once it answers, prints
+    the address of the marking page (and opens it in the browser if asked).
+    JupyterLab's own messages, which print other addresses, go to a log file named on
+    the last line (and, with their end, in the error if JupyterLab does not start);
+    it is removed when JupyterLab is stopped as asked. SIGTERM and SIGHUP stop
+    JupyterLab as Ctrl+C does.
+    """
+    folder = check_course_folder(folder)
+    if port and not port_is_free(port):
+        raise WorkshopError(f"port {port} is already in use on this computer; choose another "
+                            "with --port, or leave --port out to use a free one")
+    (folder / "exchange").mkdir(exist_ok=True)
+    install_marking_page(folder)
+    opened = Opened(folder, port or free_port(), secrets.token_urlsafe(24))
+    handle, log_name = tempfile.mkstemp(prefix="consortia-workshop-open-", suffix=".log")
+    log = Path(log_name)
+    progress(f"Starting JupyterLab for the course in {folder} (this can take half a minute)...")
+    with os.fdopen(handle, "wb") as stream:
+        process = subprocess.Popen(open_command(folder, opened.port), cwd=folder,
+                                   env=open_environment(opened.token), stdout=stream,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _exit_on_signal)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _answers(opened.url("api/status")):
+            if process.poll() is not None or time.monotonic() > deadline:
+                _stop(process)
+                raise WorkshopError(f"JupyterLab did not start; its last messages "
+                                    f"(all of them in {log}):\n{_tail(log)}")
+            time.sleep(0.5)
+        progress("")
+        progress("Open this address in your browser (it works on this computer only):")
+        progress("")
+        progress(f"    {opened.marking_url}")
+        progress("")
+        progress("It opens the marking page. Its links lead to nbgrader's formgrader and to "
+                 "the course's files in JupyterLab.")
+        progress(f"Stop with Ctrl+C. (JupyterLab's own messages: {log})")
+        if open_browser:
+            webbrowser.open(opened.marking_url)
+        return process.wait()
+    except (KeyboardInterrupt, SystemExit) as stopped:  # asked to stop: its log is not needed
+        _stop(process)
+        with contextlib.suppress(OSError):
+            log.unlink()
+        progress("Stopped JupyterLab.")
+        if isinstance(stopped, SystemExit):
+            raise
+        return 0
+    except BaseException:
+        _stop(process)
+        raise

@@ -1,12 +1,14 @@
-"""Notebook widgets of the kit (ipywidgets only): planner, readiness, self-checks, rubric.
+"""Notebook widgets of the kit (ipywidgets only): planner, readiness, self-checks, rubric,
+and the marking page (:mod:`consortia.widgets.marking`).
 
 Belongs here: views only. A widget lays out controls, turns what a person does into
 calls of the layer below (the planner calls :mod:`consortia.plans.session` and
 :mod:`consortia.plans.rules`; the readiness widget :mod:`consortia.content.readiness`;
 the quiz :mod:`consortia.course.self_checks`; the rubric form
-:mod:`consortia.grading.rubric`) and shows what comes back. No widget reads or
-writes a file itself. May import every other part of the package; nothing but
-notebooks, apps and the command line imports widgets.
+:mod:`consortia.grading.rubric`; the marking page :mod:`consortia.grading.marking`)
+and shows what comes back. No widget reads or writes a file itself. May import every
+other part of the package; nothing but notebooks, apps and the command line imports
+widgets.
 
 Widgets are imported lazily, so ``import consortia.widgets`` stays cheap and a
 notebook that never shows a widget never loads ipywidgets or matplotlib::
