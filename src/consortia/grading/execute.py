@@ -536,8 +536,13 @@ def _notebook_problem(path: Path, name: str) -> str | None:
     return None
 
 
-def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None) -> NotebookRun:
-    """Grade one notebook of a submission in ``workspace`` (with ``km`` if launched ahead)."""
+def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None,
+                   handed_in: list[str] | None = None) -> NotebookRun:
+    """Grade one notebook of a submission in ``workspace`` (with ``km`` if launched ahead).
+
+    ``handed_in`` names the files the participant handed in, for the checks to tell a
+    missing file from one the notebook's run made (:func:`replay.replay`).
+    """
     from nbformat import reads, writes
     from nbgrader.preprocessors import Execute
 
@@ -600,7 +605,7 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None) -
     nb = reads(output, as_version=4)
     if plan.tests:
         harvested = workspace.harvest(copy_files)
-        done = replay.replay(plan, harvested, _cell_timeout(config))
+        done = replay.replay(plan, harvested, _cell_timeout(config), handed_in)
         _merge(nb, done, run.notes)
     run.notes += limit_notes(nb, events, job.limits, runner, name)
     run.ok, run.notebook = True, writes(nb)
@@ -719,12 +724,14 @@ def run_job(job: Job, workspace: Workspace, km=None) -> JobResult:
         max_bytes = min(int(coursedir.max_file_size) * 1024, job.limits.file_size)
         copy_files(Path(job.submitted), workspace.work, ignore=coursedir.ignore,
                    max_bytes=max_bytes, notes=notes)
+        handed_in = sorted(str(p.relative_to(workspace.work)) for p in workspace.work.rglob("*")
+                           if p.is_file()) + [f"{nb}.ipynb" for nb in job.notebooks]
         exclude = (config.Autograde.get("exclude_overwriting", {}) or {}).get(job.assignment, [])
         copy_files(Path(job.source), workspace.work, ignore=coursedir.ignore, exclude=exclude,
                    max_bytes=max_bytes)
         workspace.give_to_kernel()
         for name in job.notebooks:
-            run = grade_notebook(job, name, workspace, config, km)
+            run = grade_notebook(job, name, workspace, config, km, handed_in)
             km = None
             runs.append(run)
             if not run.ok:  # as nbgrader: the first failing notebook fails the submission
