@@ -91,9 +91,9 @@ class Notes(logging.Handler):
         "locked": "cell '{name}' had been unlocked; it was locked again",
         "cell_type": "cell '{name}' had been changed from {old} to {new}; changed back",
     }
+    MISSING: ClassVar[re.Pattern] = re.compile(r"Missing grade cell (\S+) encountered")
     PATTERNS: ClassVar[tuple] = (
-        (re.compile(r"Missing grade cell (\S+) encountered"),
-         "test cell '{0}' had been deleted; it was restored from the source"),
+        (MISSING, "test cell '{0}' had been deleted; it was restored from the source"),
         (re.compile(r"Cell with id '(.+)' exists multiple times"),
          "cell '{0}' appears more than once; only its last copy is graded"),
         (re.compile(r"Cell '(.+)' does not exist in the database"),
@@ -104,9 +104,15 @@ class Notes(logging.Handler):
         (re.compile(r"Late submission penalty: (\S+)"), "late-submission penalty: {0} points"),
     )
 
-    def __init__(self) -> None:
+    #: What the note says when a graded answer cell (not a test) was missing.
+    MISSING_ANSWER = ("graded answer cell '{0}' was missing (deleted, or its grading marks "
+                      "removed by another program); it was put back as released, without an "
+                      "answer: if the answer is elsewhere in the notebook, mark it by hand")
+
+    def __init__(self, answers: Iterable[str] = ()) -> None:
         super().__init__(logging.WARNING)
         self.notes: list[str] = []
+        self.answers = set(answers)  # grade ids of the answer cells of the source
 
     def emit(self, record: logging.LogRecord) -> None:
         note = self.translate(record)
@@ -121,6 +127,9 @@ class Notes(logging.Handler):
             return self.ATTRIBUTE.get(attr, "cell '{name}': {attr} changed").format(
                 name=name, attr=attr, old=old, new=new)
         text = record.getMessage()
+        missing = self.MISSING.search(text)
+        if missing and missing.group(1) in self.answers:
+            return self.MISSING_ANSWER.format(missing.group(1))
         for pattern, template in self.PATTERNS:
             match = pattern.search(text)
             if match:
@@ -129,11 +138,13 @@ class Notes(logging.Handler):
 
 
 @contextlib.contextmanager
-def collecting_notes():
+def collecting_notes(answers: Iterable[str] = ()):
+    """A logger for nbgrader's preprocessors and the notes it collects; ``answers`` are the
+    grade ids of the source's answer cells (so that a missing one is not called a test)."""
     logger = logging.getLogger(f"consortia.grading.nbgrader.{os.getpid()}.{time.monotonic_ns()}")
     logger.propagate = False
     logger.setLevel(logging.WARNING)
-    handler = Notes()
+    handler = Notes(answers)
     logger.addHandler(handler)
     try:
         yield logger, handler.notes
@@ -467,10 +478,41 @@ def explain(exc: BaseException) -> str:
     if name == "DeadKernelError":
         return "the kernel died while running the notebook (it ran out of memory or exited)"
     if name == "KeyError" and "grade" in repr(exc).lower():
-        return "cells were deleted in a way nbgrader cannot repair"
+        return f"cells were deleted in a way nbgrader cannot repair: {FRESH_COPY}"
     if isinstance(exc, json.JSONDecodeError | RecursionError):
         return "not a notebook: the file is not valid JSON"
-    return f"grading failed: {name}: {text[:200]}"
+    detail = f"{name}: {text[:200]}" if text else name
+    return (f"the grader stopped on a problem it does not know ({detail}); mark this notebook "
+            "by hand, and report the problem with a copy of the notebook so that it can be "
+            "fixed")
+
+
+#: What to do about a notebook whose graded cells cannot be found.
+FRESH_COPY = ("ask the participant to copy their answers into a fresh copy of the released "
+              "notebook, keep every cell of it, and hand it in again; or mark this one by hand")
+
+
+def lost_cells(staged: Path, source: Path) -> tuple[list[str], bool]:
+    """The graded and answer cells of the source that the submitted notebook lacks, and
+    whether it has lost every grading mark (a notebook saved by a program that strips
+    cell metadata, or rebuilt by copying cells into a new notebook)."""
+    wanted = [gid for gid, meta in _graded_cells(source).items()
+              if meta.get("grade") or meta.get("solution")]
+    present = _graded_cells(staged)
+    return [gid for gid in wanted if gid not in present], bool(wanted) and not present
+
+
+def _graded_cells(path: Path) -> dict[str, dict]:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    found = {}
+    for cell in cells if isinstance(cells, list) else []:
+        meta = (cell.get("metadata") or {}).get("nbgrader") if isinstance(cell, dict) else None
+        if isinstance(meta, dict) and meta.get("grade_id"):
+            found[str(meta["grade_id"])] = meta
+    return found
 
 
 def protected_sources(path: Path) -> dict[str, str]:
@@ -562,9 +604,19 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None,
     resources = {"nbgrader": {"student": job.student, "assignment": job.assignment,
                               "notebook": name, "db_url": job.db_url}}
     plan = replay.plan_for(source) if source.is_file() else replay.Plan()
+    lost, stripped = lost_cells(staged, source) if source.is_file() else ([], False)
+    if stripped:
+        run.reason = (f"{name}.ipynb has lost its grading marks: none of its cells carries the "
+                      "nbgrader metadata that tells the grader which cells hold the answers "
+                      "and the tests. This happens when a notebook is saved by another program "
+                      "(Google Colab, a text editor, a tool that strips metadata) or rebuilt by "
+                      f"copying cells into a new notebook; {FRESH_COPY}")
+        run.notes = edits
+        return run
+    answers = [gid for gid, meta in _graded_cells(source).items() if meta.get("solution")]
     sanitize, execute, _ = preprocessor_chains(config)
     runner = None
-    with collecting_notes() as (log, notes):
+    with collecting_notes(answers) as (log, notes):
         try:
             repaired = []
             for pp in sanitize:
@@ -594,6 +646,10 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None,
             kill_kernel(km)
             kill_kernel(getattr(runner, "km", None))
             run.reason = f"{name}.ipynb: {explain(exc)}"
+            if lost and type(exc).__name__ == "KeyError":  # nbgrader could not put them back
+                run.reason = (f"{name}.ipynb lacks the graded cells {', '.join(lost)} (deleted, "
+                              "or their grading marks removed by another program), so the "
+                              f"tests cannot be put back in their place; {FRESH_COPY}")
             run.notes = edits + notes
             return run
         run.notes = edits + notes
@@ -613,13 +669,7 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None,
 
 
 def _grade_ids(path: Path) -> set[str]:
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
-        return set()
-    return {str(meta["grade_id"]) for cell in cells if isinstance(cell, dict)
-            for meta in [(cell.get("metadata") or {}).get("nbgrader") or {}]
-            if isinstance(meta, dict) and meta.get("grade_id")}
+    return set(_graded_cells(path))
 
 
 def drop_added_cells(staged: Path, source: Path) -> list[str]:
