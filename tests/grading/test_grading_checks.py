@@ -405,25 +405,30 @@ def test_a_missing_plan_file_is_called_missing(tmp_path):
     assert "starter plan" not in message
 
 
-def test_in_the_grader_a_plan_not_handed_in_is_called_missing(tmp_path):
+def test_in_the_grader_a_plan_not_handed_in_is_called_missing(tmp_path, monkeypatch):
     """The issue: a hand-in without plan.json was told it "still holds the starter plan"
     (the planner saves one when the grader runs the notebook)."""
-    path = save_plan(new_plan("belize"), tmp_path / "plan.json")
+    monkeypatch.chdir(tmp_path)  # the grader runs the tests in the hand-in's folder
+    save_plan(new_plan("belize"), tmp_path / "plan.json")
     with checks.handed_in(["action_plan.ipynb"]), pytest.raises(AssertionError) as caught:
-        checks.assert_criterion(path, "review_cadence")
+        checks.assert_criterion("plan.json", "review_cadence")
     message = str(caught.value)
     assert message.startswith("plan.json was not handed in with this notebook")
     assert "Hand in plan.json" in message and "starter plan" not in message
-    both = ["action_plan.ipynb", "plan.json"]
+    with checks.handed_in(["action_plan.ipynb", "sub/plan.json"]), \
+            pytest.raises(AssertionError, match="was not handed in"):
+        checks.assert_criterion(tmp_path / "plan.json", "plan_loads")
+    both = ["action_plan.ipynb", "./plan.json"]
     with checks.handed_in(both), pytest.raises(AssertionError, match="still holds the starter"):
-        checks.assert_criterion(path, "plan_loads")
+        checks.assert_criterion("plan.json", "plan_loads")
     with checks.handed_in([]), pytest.raises(AssertionError, match="was not handed in"):
-        checks.assert_criterion(tmp_path / "other" / "plan.json", "plan_loads")
+        checks.assert_criterion("other/plan.json", "plan_loads")
     with pytest.raises(AssertionError, match="still holds the starter plan"):
-        checks.assert_criterion(path, "plan_loads")  # outside the grader: as before
+        checks.assert_criterion("plan.json", "plan_loads")  # outside the grader: as before
 
 
-def test_a_plan_built_by_code_while_grading_counts_without_a_hand_in(tmp_path):
-    path = save_plan(good_plan(), tmp_path / "plan.json")
+def test_a_plan_built_by_code_while_grading_counts_without_a_hand_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    save_plan(good_plan(), tmp_path / "plan.json")
     with checks.handed_in(["action_plan.ipynb"]):
-        checks.assert_criterion(path, "plan_loads")
+        checks.assert_criterion("plan.json", "plan_loads")

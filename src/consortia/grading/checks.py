@@ -46,6 +46,7 @@ import functools
 import inspect
 import itertools
 import numbers
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -88,11 +89,23 @@ def handed_in(names: Iterable[str]) -> Iterator[None]:
     that it "still holds the starter plan" instead of that the file is missing.
     """
     global _handed_in
-    previous, _handed_in = _handed_in, frozenset(names)
+    previous, _handed_in = _handed_in, frozenset(os.path.normpath(name) for name in names)
     try:
         yield
     finally:
         _handed_in = previous
+
+
+def _not_handed_in(path: Path) -> bool:
+    """True while grading if ``path`` (relative to the hand-in's folder) was not handed in."""
+    if _handed_in is None:
+        return False
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:  # outside the hand-in's folder: not a file of the hand-in
+            return False
+    return os.path.normpath(path) not in _handed_in
 
 
 def _says(template: str | Callable[[dict], str]):
@@ -490,8 +503,7 @@ def checked_plan(path: str | Path = PLAN_FILE) -> ActionPlan:
     from consortia.plans.files import PlanFileError, load_plan
 
     path = Path(path)
-    not_handed_in = _handed_in is not None and path.name not in _handed_in
-    if not_handed_in and (not path.exists() or _is_starter_file(path)):
+    if _not_handed_in(path) and (not path.exists() or _is_starter_file(path)):
         _fail(
             f"{path.name} was not handed in with this notebook, so there is no plan to grade. "
             f"Hand in {path.name} (the file the planner saves beside the notebook) together "
