@@ -36,15 +36,19 @@ from grading_fixtures import (
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
 PLAN = "04_action_plan"
-STUDENTS = ["stripped", "stripped-answers", "lost-cells", "no-plan", "starter"]
+STUDENTS = ["stripped", "copied", "copied-answers", "lost-cells", "no-plan", "starter"]
 #: An exception name followed by a colon, as in "KeyError: 'answer_1'".
 BARE_EXCEPTION = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b:")
 
 
-def _strip(nb, keep=lambda meta: False):
-    for cell in nb.cells:
+def _strip(nb, keep=lambda meta: False, new_ids=False):
+    """Remove the grading marks of the cells ``keep`` refuses; with ``new_ids``, give those
+    cells new ids too (as when cells are copied into another notebook)."""
+    for index, cell in enumerate(nb.cells):
         if not keep(cell.metadata.get("nbgrader", {})):
             cell.metadata = {}
+            if new_ids:
+                cell.id = f"copied-{index}"
     return nb
 
 
@@ -61,10 +65,12 @@ def graded(tmp_path_factory):
     lost = copy.deepcopy(solved)  # an answer cell without marks, and the test after it deleted
     lost.cells = [c for c in lost.cells if c.metadata.get("nbgrader", {}).get("grade_id")
                   != "test_count"]
-    _strip(lost, keep=lambda meta: meta.get("grade_id") != "count")
+    _strip(lost, keep=lambda meta: meta.get("grade_id") != "count", new_ids=True)
     submissions = {
         "stripped": _strip(copy.deepcopy(solved)),
-        "stripped-answers": _strip(copy.deepcopy(solved), keep=lambda m: not m.get("solution")),
+        "copied": _strip(copy.deepcopy(solved), new_ids=True),
+        "copied-answers": _strip(copy.deepcopy(solved), keep=lambda m: not m.get("solution"),
+                                 new_ids=True),
         "lost-cells": lost,
     }
     for student, nb in submissions.items():
@@ -87,9 +93,17 @@ def _outputs(course, student, grade_id) -> str:
     return "\n".join(str(o.get("evalue", "")) + str(o.get("text", "")) for o in cell["outputs"])
 
 
-def test_a_notebook_stripped_of_its_grading_marks_is_flagged_with_what_to_do(graded):
+def test_grading_marks_another_program_removed_are_put_back_by_cell_id(graded):
     _, run = graded
     outcome = run.outcome("stripped", ASSIGNMENT)
+    assert (outcome.status, outcome.score) == ("graded", 2)  # no plan.json: test_plan fails
+    assert any("grading marks of 6 cell(s)" in n and "put back from the assignment by cell id"
+               in n for n in outcome.notes), outcome.notes
+
+
+def test_a_notebook_without_grading_marks_is_flagged_with_what_to_do(graded):
+    _, run = graded
+    outcome = run.outcome("copied", ASSIGNMENT)
     assert outcome.status == "failed"
     assert "has lost its grading marks" in outcome.reason
     assert "fresh copy of the released notebook" in outcome.reason
@@ -98,7 +112,7 @@ def test_a_notebook_stripped_of_its_grading_marks_is_flagged_with_what_to_do(gra
 
 def test_answer_cells_without_marks_are_named_as_answers_not_tests(graded):
     _, run = graded
-    outcome = run.outcome("stripped-answers", ASSIGNMENT)
+    outcome = run.outcome("copied-answers", ASSIGNMENT)
     assert outcome.status == "graded"
     assert any("graded answer cell 'explain' was missing" in n for n in outcome.notes)
     assert not any("test cell 'explain'" in n for n in outcome.notes)

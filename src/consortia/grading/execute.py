@@ -4,10 +4,12 @@ For every notebook of a submission, :func:`grade_notebook`:
 
 1. refuses, with a plain reason, what is not a notebook it can grade (a link, a
    folder, an oversized file, tens of thousands of cells, an old format, not UTF-8);
-2. repairs it with nbgrader's sanitizing preprocessors (``ClearOutput``,
+2. repairs it: grading marks another program removed are put back from the release
+   by cell id (:func:`restore_marks`), a notebook that lost them all past repair is
+   refused with what to do, then nbgrader's sanitizing preprocessors (``ClearOutput``,
    ``DeduplicateIds``, ``OverwriteKernelspec``, ``OverwriteCells``,
    ``CheckCellMetadata``: deleted or edited test cells are restored from the source)
-   against a read-only snapshot of the gradebook;
+   run against a read-only snapshot of the gradebook;
 3. runs nbgrader's ``Execute`` (and ``IgnorePattern``, ``ClearMetadataPreprocessor``,
    ``LimitOutput``) with the kernel confined by :mod:`consortia.grading.sandbox` and
    held to the submission's :mod:`limits <consortia.grading.limits>`: a wall-clock
@@ -26,6 +28,7 @@ note for the trainer; any failure becomes a reason a trainer can act on
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import os
@@ -599,6 +602,7 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None,
     shutil.copyfile(path, staged)
     source = Path(job.source) / f"{name}.ipynb"
     edits = drop_added_cells(staged, source)
+    edits += restore_marks(staged, Path(job.release) / f"{name}.ipynb")
     edits += [f"cell '{gid}' had been edited; it was restored from the source"
               for gid in edited_cells(staged, Path(job.release) / f"{name}.ipynb")]
     resources = {"nbgrader": {"student": job.student, "assignment": job.assignment,
@@ -670,6 +674,49 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None,
 
 def _grade_ids(path: Path) -> set[str]:
     return set(_graded_cells(path))
+
+
+def restore_marks(staged: Path, release: Path) -> list[str]:
+    """Put back the grading marks (nbgrader metadata) another program removed.
+
+    A notebook saved by a program that drops cell metadata keeps its cells' ids; a cell
+    without marks whose id and type are those of a marked cell of the release, whose
+    grade id the notebook lacks, gets the release's marks back, so that its answer is
+    graded and its tests run. The notes say which. The staged copy is changed; the
+    hand-in itself never is.
+    """
+    try:
+        released = json.loads(release.read_text(encoding="utf-8")).get("cells", [])
+        nb = json.loads(staged.read_text(encoding="utf-8"))
+    except (OSError, ValueError, AttributeError):
+        return []
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list):
+        return []
+    marks = {cell.get("id"): cell for cell in released if isinstance(cell, dict)
+             and cell.get("id") and ((cell.get("metadata") or {}).get("nbgrader") or {})
+             .get("grade_id")}
+    present = set(_graded_cells(staged))
+    restored = []
+    for cell in cells:
+        if not isinstance(cell, dict) or not isinstance(cell.get("metadata", {}), dict):
+            continue
+        mark = marks.get(cell.get("id"))
+        if mark is None or cell.get("metadata", {}).get("nbgrader") \
+                or cell.get("cell_type") != mark.get("cell_type"):
+            continue
+        meta = copy.deepcopy(mark["metadata"]["nbgrader"])
+        if meta["grade_id"] in present:
+            continue
+        cell.setdefault("metadata", {})["nbgrader"] = meta
+        present.add(meta["grade_id"])
+        restored.append(str(meta["grade_id"]))
+    if not restored:
+        return []
+    staged.write_text(json.dumps(nb), encoding="utf-8")
+    return [f"the grading marks of {len(restored)} cell(s) ({', '.join(restored)}) had been "
+            "removed, probably by another program that saved the notebook; they were put back "
+            "from the assignment by cell id"]
 
 
 def drop_added_cells(staged: Path, source: Path) -> list[str]:
