@@ -166,6 +166,7 @@ def test_a_crashed_worker_costs_only_its_submission(tmp_path, monkeypatch):
     run = autograde.grade(course, ASSIGNMENT, sandbox=sandbox_mode(), workers=1)
     assert run.outcome("ben", ASSIGNMENT).status == "failed"
     assert "worker crashed" in run.outcome("ben", ASSIGNMENT).reason
+    assert "grade it again with" in run.outcome("ben", ASSIGNMENT).reason
     for student in ("ana", "carl"):
         assert run.outcome(student, ASSIGNMENT).score == AUTO_POINTS
 

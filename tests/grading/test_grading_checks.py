@@ -200,7 +200,7 @@ def test_a_good_plan_file_passes_every_check(tmp_path):
 
 
 def test_a_missing_or_broken_plan_file_says_what_to_do(tmp_path):
-    with pytest.raises(AssertionError, match=r"could not be read: no such file.*planner"):
+    with pytest.raises(AssertionError, match=r"plan.json is missing.*planner"):
         checks.assert_plan_file(tmp_path / "plan.json")
     (tmp_path / "plan.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(AssertionError, match="not valid JSON"):
@@ -321,3 +321,114 @@ def test_the_passed_lines_can_be_silenced(capsys, monkeypatch):
     monkeypatch.setattr(checks, "SAY_WHEN_PASSED", False)
     checks.answer_letter("a", "answer_6")
     assert capsys.readouterr().out == ""
+
+
+# --- the graded checks of the action plan (data/rubrics/action_plan.yaml) ----------------------
+
+
+def _graded():
+    from consortia.grading.rubric import load_rubric
+
+    return load_rubric(checks.PLAN_RUBRIC)
+
+
+def test_a_good_plan_meets_every_graded_check(tmp_path):
+    path = save_plan(good_plan(), tmp_path / "plan.json")
+    for check in _graded().checks:
+        assert checks.assert_criterion(path, check.grade_id) is None
+
+
+def test_a_failed_check_names_itself_its_points_and_its_rule_in_words():
+    """The issue: a test named non_economic_indicator failed saying "no economic indicator"."""
+    plan = good_plan()
+    plan = plan.updated(indicators=[i for i in plan.indicators if i.kind == "economic"],
+                        activities=[a.model_copy(update={"indicators": ["Monthly sales of the "
+                                                                        "consortium"]})
+                                    for a in plan.activities])
+    with pytest.raises(AssertionError) as caught:
+        checks.assert_criterion(plan, "non_economic_indicator")
+    message = str(caught.value)
+    rule = rules.rulebook()["no-non-economic-indicator"]
+    assert message.startswith(f"Check non_economic_indicator (2 points) is not met yet: "
+                              f"{rule.title}.")
+    assert '(no-non-economic-indicator, "Should fix" in the planner' in message
+    assert f"What to do: {rule.suggestion}" in message
+    assert "no-economic-indicator" not in message
+
+
+def test_rules_the_planner_calls_worth_improving_never_cost_points():
+    """The issue: every check showed a tick, yet two "Worth improving" rules cost 2 points each."""
+    plan = good_plan()
+    plan = plan.updated(
+        members=plan.members.model_copy(update={"kinds": ["producers"]}),
+        indicators=[i.model_copy(update={"target": i.baseline}) if i.kind == "non-economic"
+                    else i for i in plan.indicators])
+    found = {f.code: f.severity for f in rules.check_plan(plan)}
+    assert found == {"few-partner-kinds": "advice", "target-equals-baseline": "advice"}
+    for check in _graded().checks:
+        checks.assert_criterion(plan, check.grade_id)
+    graded = {code for check in _graded().checks for code in _graded().check_rules(check.grade_id)}
+    advice = {code for code, rule in rules.rulebook().items() if rule.severity == "advice"}
+    assert graded and not graded & advice
+
+
+def test_each_rule_is_graded_by_one_check_only():
+    book = _graded()
+    graded = [code for check in book.checks for code in book.check_rules(check.grade_id)]
+    assert len(graded) == len(set(graded))
+    assert "mark-before-rules" in book.check_rules("mark_after_rules")
+    assert "mark-before-rules" not in book.check_rules("no_errors")
+    assert "owner-missing" in book.check_rules("no_errors")
+    broken = good_plan().updated(activities=[
+        a.model_copy(update={"sets_production_rules": False}) for a in good_plan().activities])
+    checks.assert_criterion(broken, "no_errors")
+    with pytest.raises(AssertionError, match="mark-before-rules"):
+        checks.assert_criterion(broken, "mark_after_rules")
+
+
+def test_a_passing_graded_check_says_what_it_checked(capsys):
+    checks.assert_criterion(good_plan(), "review_cadence")
+    assert capsys.readouterr().out == ("\u2713 The plan is reviewed at least every six months "
+                                       "(check review_cadence, 1 point).\n")
+
+
+def test_an_unknown_check_is_an_authoring_error():
+    with pytest.raises(KeyError, match="No check 'cadence'"):
+        checks.assert_criterion(good_plan(), "cadence")
+
+
+def test_a_missing_plan_file_is_called_missing(tmp_path):
+    with pytest.raises(AssertionError) as caught:
+        checks.assert_criterion(tmp_path / "plan.json", "plan_loads")
+    message = str(caught.value)
+    assert message.startswith("plan.json is missing") and "planner cell" in message
+    assert "starter plan" not in message
+
+
+def test_in_the_grader_a_plan_not_handed_in_is_called_missing(tmp_path, monkeypatch):
+    """The issue: a hand-in without plan.json was told it "still holds the starter plan"
+    (the planner saves one when the grader runs the notebook)."""
+    monkeypatch.chdir(tmp_path)  # the grader runs the tests in the hand-in's folder
+    save_plan(new_plan("belize"), tmp_path / "plan.json")
+    with checks.handed_in(["action_plan.ipynb"]), pytest.raises(AssertionError) as caught:
+        checks.assert_criterion("plan.json", "review_cadence")
+    message = str(caught.value)
+    assert message.startswith("plan.json was not handed in with this notebook")
+    assert "Hand in plan.json" in message and "starter plan" not in message
+    with checks.handed_in(["action_plan.ipynb", "sub/plan.json"]), \
+            pytest.raises(AssertionError, match="was not handed in"):
+        checks.assert_criterion(tmp_path / "plan.json", "plan_loads")
+    both = ["action_plan.ipynb", "./plan.json"]
+    with checks.handed_in(both), pytest.raises(AssertionError, match="still holds the starter"):
+        checks.assert_criterion("plan.json", "plan_loads")
+    with checks.handed_in([]), pytest.raises(AssertionError, match="was not handed in"):
+        checks.assert_criterion("other/plan.json", "plan_loads")
+    with pytest.raises(AssertionError, match="still holds the starter plan"):
+        checks.assert_criterion("plan.json", "plan_loads")  # outside the grader: as before
+
+
+def test_a_plan_built_by_code_while_grading_counts_without_a_hand_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    save_plan(good_plan(), tmp_path / "plan.json")
+    with checks.handed_in(["action_plan.ipynb"]):
+        checks.assert_criterion("plan.json", "plan_loads")

@@ -55,6 +55,17 @@ def test_what_is_not_data_is_marked_never_pickled(tmp_path):
     assert "pickle" not in path.read_text()
 
 
+def test_a_value_that_fails_to_convert_is_described_in_words(tmp_path):
+    class Broken:
+        def __repr__(self):  # a set is written in the order of its items' repr
+            raise KeyError("answer_1")
+
+    path = tmp_path / "x.json"
+    answers.export({"table": {Broken(), Broken()}}, ["table"], str(path))
+    why = answers.read_export(path)["unexportable"]["table"]
+    assert why.startswith("value that could not be copied out of the notebook")
+
+
 def test_an_oversized_or_linked_export_is_refused(tmp_path):
     big = tmp_path / "big.json"
     big.write_text(json.dumps({"values": {"v": {"value": "x" * (answers.MAX_EXPORT_BYTES + 1)}}}))

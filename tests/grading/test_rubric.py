@@ -383,3 +383,60 @@ def test_a_new_comment_replaces_the_old_one_and_an_empty_one_removes_it(gradeboo
 
 def test_no_comment_is_read_for_a_submission_not_in_the_gradebook(gradebook):
     assert rb.read_comment(gradebook, "04_action_plan", "team-nobody") == ""
+
+
+# --- the autograded checks (what the computer grades) ---------------------------------------
+
+
+def test_the_action_plan_rubric_lists_every_test_cell_with_its_points():
+    rubric = rb.load_rubric("action_plan")
+    assert {c.grade_id: c.points for c in rubric.checks} == rb.autograded_cells(NOTEBOOK_04)
+    assert rubric.check_points == 12
+    assert rubric.check("phase_order").words == (
+        "A phase does not start before the phases it builds on")
+    with pytest.raises(KeyError, match="No check 'bonus'"):
+        rubric.check("bonus")
+
+
+def test_a_worth_improving_rule_cannot_cost_points(tmp_path, document):
+    document["checks"][2]["rules"].append("few-partner-kinds")
+    with pytest.raises(DataFileError) as caught:
+        rb.load_rubric("action_plan", path=write(tmp_path, document))
+    assert "'few-partner-kinds' the planner calls 'Worth improving'" in fields(caught.value)
+
+
+def test_a_rule_is_graded_once(tmp_path, document):
+    document["checks"][3]["rules"].append("early-phases-late")
+    with pytest.raises(DataFileError, match="early-phases-late are graded by more than one"):
+        rb.load_rubric("action_plan", path=write(tmp_path, document))
+
+
+def test_an_unknown_rule_is_refused(tmp_path, document):
+    document["checks"][3]["rules"] = ["phase-orders"]
+    with pytest.raises(DataFileError, match="no rule 'phase-orders'"):
+        rb.load_rubric("action_plan", path=write(tmp_path, document))
+
+
+def test_a_check_s_points_must_match_its_test_cell(tmp_path, document):
+    document["checks"][0]["points"] = 3
+    with pytest.raises(DataFileError) as caught:
+        rb.load_rubric("action_plan", path=write(tmp_path, document))
+    assert "checks.0.points" in fields(caught.value)
+    assert "worth 3 points here but 1 in action_plan.ipynb" in fields(caught.value)
+
+
+def test_every_test_cell_must_be_announced(tmp_path, document):
+    document["checks"] = [c for c in document["checks"] if c["grade_id"] != "phase_order"]
+    with pytest.raises(DataFileError, match=r"'phase_order' of action_plan\.ipynb is not listed"):
+        rb.load_rubric("action_plan", path=write(tmp_path, document))
+    document["checks"].append({"grade_id": "bonus", "title": "A bonus", "points": 1})
+    with pytest.raises(DataFileError, match="'bonus' is not an autograded test cell"):
+        rb.load_rubric("action_plan", path=write(tmp_path, document))
+
+
+def test_the_must_fix_check_takes_the_errors_no_other_check_names():
+    rubric = rb.load_rubric("action_plan")
+    from consortia.plans.rulebook import rulebook
+
+    errors = {code for code, rule in rulebook().items() if rule.severity == "error"}
+    assert set(rubric.check_rules("no_errors")) == errors - {"mark-before-rules"}

@@ -36,7 +36,7 @@ def test_the_page_opens_on_the_first_submission_with_its_plan_and_answers(course
     assert labels(desk) == ["ana - Ana Lopez (to mark)", "ben - Ben Smith (to mark)"]
     assert "2 submissions: 0 marked, 2 to mark" in desk.count_html.value
     assert desk.student == "ana" and desk.grader.student == "ana"
-    assert "<iframe" in desk.plan_html.value and "Timeline" in desk.plan_html.value
+    assert "<iframe" in desk.plan_html.value and "Activities and timeline" in desk.plan_html.value
     assert "Agree who may join" in desk.plan_html.value  # an activity of the plan
     assert f"{ROLES_ANSWER} (ana)" in desk.answers_html.value
     assert desk.message_html.value == ""

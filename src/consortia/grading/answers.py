@@ -118,11 +118,12 @@ def export(namespace: dict, names: list[str], path: str) -> None:
         except Unexportable as exc:
             found[name] = {"__unexportable__": str(exc)[:100]}
         except Exception as exc:  # a value whose conversion fails: say so, do not stop
-            found[name] = {"__unexportable__": f"{type(exc).__name__}"}
+            found[name] = {"__unexportable__": "value that could not be copied out of the "
+                                               f"notebook ({type(exc).__name__})"}
     checked = audit(namespace)
     text = json.dumps({"values": found, "audit": checked}, allow_nan=False)
     if len(text) > MAX_EXPORT_BYTES:
-        text = json.dumps({"values": {n: {"__unexportable__": "too large to check"}
+        text = json.dumps({"values": {n: {"__unexportable__": "value too large to check"}
                                       for n in names}, "audit": checked})
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
@@ -253,7 +254,7 @@ def read_export(path: Path) -> dict:
             try:
                 values[name] = _decode(item.get("value"))
             except (ValueError, TypeError, KeyError, OverflowError) as exc:
-                problems[name] = f"cannot be read back ({type(exc).__name__})"
+                problems[name] = f"value that could not be read back ({type(exc).__name__})"
     return {"values": values, "unexportable": problems,
             "audit": data.get("audit") if isinstance(data.get("audit"), dict) else None}
 

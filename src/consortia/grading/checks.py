@@ -33,18 +33,22 @@ Groups, by assignment:
 * product readiness (03): :func:`assert_case`, :func:`assert_scores`,
   :func:`assert_total`, :func:`assert_highest`, :func:`assert_lowest`,
   :func:`assert_band`;
-* action plans (04): :func:`assert_plan_file`, :func:`assert_rule_passes`,
-  :func:`assert_rules_pass`, :func:`assert_no_errors` (and :func:`checked_plan`).
+* action plans (04): :func:`assert_criterion` (the graded checks: each test cell
+  applies the rules its rubric lists for it, ``data/rubrics/action_plan.yaml``),
+  :func:`assert_plan_file`, :func:`assert_rule_passes`, :func:`assert_rules_pass`,
+  :func:`assert_no_errors` (and :func:`checked_plan`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import itertools
 import numbers
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -60,6 +64,8 @@ if TYPE_CHECKING:
 
 #: The plan file of assignment 04, beside the notebook.
 PLAN_FILE = "plan.json"
+#: The rubric whose ``checks`` the action plan's test cells apply.
+PLAN_RUBRIC = "action_plan"
 #: How many findings of one rule a message lists before it says "and N more".
 MAX_FINDINGS_SHOWN = 5
 
@@ -69,6 +75,37 @@ RUN_AGAIN = "Change it in the answer cell, run that cell (Shift+Enter), then run
 SAY_WHEN_PASSED = True
 
 _depth = 0
+
+#: While the grader runs the tests: the files the participant handed in (else None).
+_handed_in: frozenset[str] | None = None
+
+
+@contextlib.contextmanager
+def handed_in(names: Iterable[str]) -> Iterator[None]:
+    """Tell the checks, while the grader runs the tests, which files were handed in.
+
+    A notebook run by the grader opens the planner, which saves a starter plan when
+    there is no plan file; without this, a hand-in without ``plan.json`` would be told
+    that it "still holds the starter plan" instead of that the file is missing.
+    """
+    global _handed_in
+    previous, _handed_in = _handed_in, frozenset(os.path.normpath(name) for name in names)
+    try:
+        yield
+    finally:
+        _handed_in = previous
+
+
+def _not_handed_in(path: Path) -> bool:
+    """True while grading if ``path`` (relative to the hand-in's folder) was not handed in."""
+    if _handed_in is None:
+        return False
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:  # outside the hand-in's folder: not a file of the hand-in
+            return False
+    return os.path.normpath(path) not in _handed_in
 
 
 def _says(template: str | Callable[[dict], str]):
@@ -459,12 +496,25 @@ def is_starter_plan(plan: ActionPlan) -> bool:
 def checked_plan(path: str | Path = PLAN_FILE) -> ActionPlan:
     """Load the participant's plan file; fail with a plain message if it cannot count.
 
-    It fails if the file is missing or is not a plan, and if it still holds the
-    starter plan untouched (the planner saves one as soon as it opens).
+    It fails if the file is missing (or, when the grader runs it, was not handed in),
+    is not a plan, or still holds the starter plan untouched (the planner saves one
+    as soon as it opens). Each case has its own message saying what to do.
     """
     from consortia.plans.files import PlanFileError, load_plan
 
     path = Path(path)
+    if _not_handed_in(path) and (not path.exists() or _is_starter_file(path)):
+        _fail(
+            f"{path.name} was not handed in with this notebook, so there is no plan to grade. "
+            f"Hand in {path.name} (the file the planner saves beside the notebook) together "
+            "with the notebook."
+        )
+    if not path.exists() and not path.is_symlink():
+        _fail(
+            f"{path.name} is missing: there is no such file beside this notebook. Run the "
+            f"planner cell of Part 1 (it saves {path.name} as soon as it opens) and build your "
+            "plan there or with code, then run this cell again."
+        )
     try:
         plan = load_plan(path)
     except PlanFileError as exc:
@@ -480,6 +530,15 @@ def checked_plan(path: str | Path = PLAN_FILE) -> ActionPlan:
             "(or with code), then run this cell again."
         )
     return plan
+
+
+def _is_starter_file(path: Path) -> bool:
+    from consortia.plans.files import PlanFileError, load_plan
+
+    try:
+        return is_starter_plan(load_plan(path))
+    except PlanFileError:
+        return False
 
 
 @_says("The plan file holds a plan of your own.")
@@ -504,7 +563,9 @@ def rule_findings(plan: ActionPlan, code: str) -> list[rules.Finding]:
 
 def _rule_message(code: str, findings: list[rules.Finding]) -> str:
     rule = rules.rulebook()[code]
-    lines = [f'The plan breaks the rule "{rule.title}" ({code}, from {rule.source}):']
+    label = rules.SEVERITY_LABELS[rule.severity]
+    lines = [f'The plan breaks the rule "{rule.title}" ({code}, "{label}" in the planner, '
+             f"from {rule.source}):"]
     lines += [f"  - {f.message}" for f in findings[:MAX_FINDINGS_SHOWN]]
     if len(findings) > MAX_FINDINGS_SHOWN:
         lines.append(f"  - ... and {len(findings) - MAX_FINDINGS_SHOWN} more like these.")
@@ -550,6 +611,43 @@ def assert_no_errors(plan_or_path: ActionPlan | str | Path) -> None:
             f"The planner lists {len(errors)} thing(s) you must fix:\n\n"
             + "\n\n".join(_rule_message(code, [f for f in errors if f.code == code])
                           for code in codes)
+        )
+
+
+def _graded_check(grade_id: str, rubric: str):
+    from consortia.grading.rubric import load_rubric
+
+    book = load_rubric(rubric)
+    return book.check(grade_id), book.check_rules(grade_id)
+
+
+def _points(value: float) -> str:
+    return f"{value:g} point{'s' * (value != 1)}"
+
+
+def _criterion_passes(values: dict) -> str:
+    check, _ = _graded_check(values["grade_id"], values["rubric"])
+    return f"{check.words} (check {check.grade_id}, {_points(check.points)})."
+
+
+@_says(_criterion_passes)
+def assert_criterion(plan_or_path: ActionPlan | str | Path, grade_id: str,
+                     rubric: str = PLAN_RUBRIC) -> None:
+    """Fail unless the plan meets the graded check ``grade_id`` of ``rubric``.
+
+    The check's rules come from the rubric's ``checks`` (``data/rubrics/<rubric>.yaml``),
+    the same list the participant sees with :func:`consortia.grading.criteria.graded_criteria`
+    before handing in; the message names the check, its points and each rule broken,
+    in the planner's words. An unknown ``grade_id`` is an authoring error
+    (:class:`KeyError`), not a failed test.
+    """
+    check, codes = _graded_check(grade_id, rubric)
+    plan = _plan(plan_or_path)
+    broken = [(code, found) for code in codes if (found := rule_findings(plan, code))]
+    if broken:
+        _fail(
+            f"Check {grade_id} ({_points(check.points)}) is not met yet: {check.words}.\n\n"
+            + "\n\n".join(_rule_message(code, found) for code, found in broken)
         )
 
 

@@ -4,10 +4,12 @@ For every notebook of a submission, :func:`grade_notebook`:
 
 1. refuses, with a plain reason, what is not a notebook it can grade (a link, a
    folder, an oversized file, tens of thousands of cells, an old format, not UTF-8);
-2. repairs it with nbgrader's sanitizing preprocessors (``ClearOutput``,
+2. repairs it: grading marks another program removed are put back from the release
+   by cell id (:func:`restore_marks`), a notebook that lost them all past repair is
+   refused with what to do, then nbgrader's sanitizing preprocessors (``ClearOutput``,
    ``DeduplicateIds``, ``OverwriteKernelspec``, ``OverwriteCells``,
    ``CheckCellMetadata``: deleted or edited test cells are restored from the source)
-   against a read-only snapshot of the gradebook;
+   run against a read-only snapshot of the gradebook;
 3. runs nbgrader's ``Execute`` (and ``IgnorePattern``, ``ClearMetadataPreprocessor``,
    ``LimitOutput``) with the kernel confined by :mod:`consortia.grading.sandbox` and
    held to the submission's :mod:`limits <consortia.grading.limits>`: a wall-clock
@@ -26,6 +28,7 @@ note for the trainer; any failure becomes a reason a trainer can act on
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import os
@@ -91,9 +94,9 @@ class Notes(logging.Handler):
         "locked": "cell '{name}' had been unlocked; it was locked again",
         "cell_type": "cell '{name}' had been changed from {old} to {new}; changed back",
     }
+    MISSING: ClassVar[re.Pattern] = re.compile(r"Missing grade cell (\S+) encountered")
     PATTERNS: ClassVar[tuple] = (
-        (re.compile(r"Missing grade cell (\S+) encountered"),
-         "test cell '{0}' had been deleted; it was restored from the source"),
+        (MISSING, "test cell '{0}' had been deleted; it was restored from the source"),
         (re.compile(r"Cell with id '(.+)' exists multiple times"),
          "cell '{0}' appears more than once; only its last copy is graded"),
         (re.compile(r"Cell '(.+)' does not exist in the database"),
@@ -104,9 +107,15 @@ class Notes(logging.Handler):
         (re.compile(r"Late submission penalty: (\S+)"), "late-submission penalty: {0} points"),
     )
 
-    def __init__(self) -> None:
+    #: What the note says when a graded answer cell (not a test) was missing.
+    MISSING_ANSWER = ("graded answer cell '{0}' was missing (deleted, or its grading marks "
+                      "removed by another program); it was put back as released, without an "
+                      "answer: if the answer is elsewhere in the notebook, mark it by hand")
+
+    def __init__(self, answers: Iterable[str] = ()) -> None:
         super().__init__(logging.WARNING)
         self.notes: list[str] = []
+        self.answers = set(answers)  # grade ids of the answer cells of the source
 
     def emit(self, record: logging.LogRecord) -> None:
         note = self.translate(record)
@@ -121,6 +130,9 @@ class Notes(logging.Handler):
             return self.ATTRIBUTE.get(attr, "cell '{name}': {attr} changed").format(
                 name=name, attr=attr, old=old, new=new)
         text = record.getMessage()
+        missing = self.MISSING.search(text)
+        if missing and missing.group(1) in self.answers:
+            return self.MISSING_ANSWER.format(missing.group(1))
         for pattern, template in self.PATTERNS:
             match = pattern.search(text)
             if match:
@@ -129,11 +141,13 @@ class Notes(logging.Handler):
 
 
 @contextlib.contextmanager
-def collecting_notes():
+def collecting_notes(answers: Iterable[str] = ()):
+    """A logger for nbgrader's preprocessors and the notes it collects; ``answers`` are the
+    grade ids of the source's answer cells (so that a missing one is not called a test)."""
     logger = logging.getLogger(f"consortia.grading.nbgrader.{os.getpid()}.{time.monotonic_ns()}")
     logger.propagate = False
     logger.setLevel(logging.WARNING)
-    handler = Notes()
+    handler = Notes(answers)
     logger.addHandler(handler)
     try:
         yield logger, handler.notes
@@ -467,10 +481,41 @@ def explain(exc: BaseException) -> str:
     if name == "DeadKernelError":
         return "the kernel died while running the notebook (it ran out of memory or exited)"
     if name == "KeyError" and "grade" in repr(exc).lower():
-        return "cells were deleted in a way nbgrader cannot repair"
+        return f"cells were deleted in a way nbgrader cannot repair: {FRESH_COPY}"
     if isinstance(exc, json.JSONDecodeError | RecursionError):
         return "not a notebook: the file is not valid JSON"
-    return f"grading failed: {name}: {text[:200]}"
+    detail = f"{name}: {text[:200]}" if text else name
+    return (f"the grader stopped on a problem it does not know ({detail}); mark this notebook "
+            "by hand, and report the problem with a copy of the notebook so that it can be "
+            "fixed")
+
+
+#: What to do about a notebook whose graded cells cannot be found.
+FRESH_COPY = ("ask the participant to copy their answers into a fresh copy of the released "
+              "notebook, keep every cell of it, and hand it in again; or mark this one by hand")
+
+
+def lost_cells(staged: Path, source: Path) -> tuple[list[str], bool]:
+    """The graded and answer cells of the source that the submitted notebook lacks, and
+    whether it has lost every grading mark (a notebook saved by a program that strips
+    cell metadata, or rebuilt by copying cells into a new notebook)."""
+    wanted = [gid for gid, meta in _graded_cells(source).items()
+              if meta.get("grade") or meta.get("solution")]
+    present = _graded_cells(staged)
+    return [gid for gid in wanted if gid not in present], bool(wanted) and not present
+
+
+def _graded_cells(path: Path) -> dict[str, dict]:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    found = {}
+    for cell in cells if isinstance(cells, list) else []:
+        meta = (cell.get("metadata") or {}).get("nbgrader") if isinstance(cell, dict) else None
+        if isinstance(meta, dict) and meta.get("grade_id"):
+            found[str(meta["grade_id"])] = meta
+    return found
 
 
 def protected_sources(path: Path) -> dict[str, str]:
@@ -536,8 +581,13 @@ def _notebook_problem(path: Path, name: str) -> str | None:
     return None
 
 
-def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None) -> NotebookRun:
-    """Grade one notebook of a submission in ``workspace`` (with ``km`` if launched ahead)."""
+def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None,
+                   handed_in: list[str] | None = None) -> NotebookRun:
+    """Grade one notebook of a submission in ``workspace`` (with ``km`` if launched ahead).
+
+    ``handed_in`` names the files the participant handed in, for the checks to tell a
+    missing file from one the notebook's run made (:func:`replay.replay`).
+    """
     from nbformat import reads, writes
     from nbgrader.preprocessors import Execute
 
@@ -552,14 +602,25 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None) -
     shutil.copyfile(path, staged)
     source = Path(job.source) / f"{name}.ipynb"
     edits = drop_added_cells(staged, source)
+    edits += restore_marks(staged, Path(job.release) / f"{name}.ipynb")
     edits += [f"cell '{gid}' had been edited; it was restored from the source"
               for gid in edited_cells(staged, Path(job.release) / f"{name}.ipynb")]
     resources = {"nbgrader": {"student": job.student, "assignment": job.assignment,
                               "notebook": name, "db_url": job.db_url}}
     plan = replay.plan_for(source) if source.is_file() else replay.Plan()
+    lost, stripped = lost_cells(staged, source) if source.is_file() else ([], False)
+    if stripped:
+        run.reason = (f"{name}.ipynb has lost its grading marks: none of its cells carries the "
+                      "nbgrader metadata that tells the grader which cells hold the answers "
+                      "and the tests. This happens when a notebook is saved by another program "
+                      "(Google Colab, a text editor, a tool that strips metadata) or rebuilt by "
+                      f"copying cells into a new notebook; {FRESH_COPY}")
+        run.notes = edits
+        return run
+    answers = [gid for gid, meta in _graded_cells(source).items() if meta.get("solution")]
     sanitize, execute, _ = preprocessor_chains(config)
     runner = None
-    with collecting_notes() as (log, notes):
+    with collecting_notes(answers) as (log, notes):
         try:
             repaired = []
             for pp in sanitize:
@@ -589,6 +650,10 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None) -
             kill_kernel(km)
             kill_kernel(getattr(runner, "km", None))
             run.reason = f"{name}.ipynb: {explain(exc)}"
+            if lost and type(exc).__name__ == "KeyError":  # nbgrader could not put them back
+                run.reason = (f"{name}.ipynb lacks the graded cells {', '.join(lost)} (deleted, "
+                              "or their grading marks removed by another program), so the "
+                              f"tests cannot be put back in their place; {FRESH_COPY}")
             run.notes = edits + notes
             return run
         run.notes = edits + notes
@@ -600,7 +665,7 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None) -
     nb = reads(output, as_version=4)
     if plan.tests:
         harvested = workspace.harvest(copy_files)
-        done = replay.replay(plan, harvested, _cell_timeout(config))
+        done = replay.replay(plan, harvested, _cell_timeout(config), handed_in)
         _merge(nb, done, run.notes)
     run.notes += limit_notes(nb, events, job.limits, runner, name)
     run.ok, run.notebook = True, writes(nb)
@@ -608,13 +673,50 @@ def grade_notebook(job: Job, name: str, workspace: Workspace, config, km=None) -
 
 
 def _grade_ids(path: Path) -> set[str]:
+    return set(_graded_cells(path))
+
+
+def restore_marks(staged: Path, release: Path) -> list[str]:
+    """Put back the grading marks (nbgrader metadata) another program removed.
+
+    A notebook saved by a program that drops cell metadata keeps its cells' ids; a cell
+    without marks whose id and type are those of a marked cell of the release, whose
+    grade id the notebook lacks, gets the release's marks back, so that its answer is
+    graded and its tests run. The notes say which. The staged copy is changed; the
+    hand-in itself never is.
+    """
     try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
-        return set()
-    return {str(meta["grade_id"]) for cell in cells if isinstance(cell, dict)
-            for meta in [(cell.get("metadata") or {}).get("nbgrader") or {}]
-            if isinstance(meta, dict) and meta.get("grade_id")}
+        released = json.loads(release.read_text(encoding="utf-8")).get("cells", [])
+        nb = json.loads(staged.read_text(encoding="utf-8"))
+    except (OSError, ValueError, AttributeError):
+        return []
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list):
+        return []
+    marks = {cell.get("id"): cell for cell in released if isinstance(cell, dict)
+             and cell.get("id") and ((cell.get("metadata") or {}).get("nbgrader") or {})
+             .get("grade_id")}
+    present = set(_graded_cells(staged))
+    restored = []
+    for cell in cells:
+        if not isinstance(cell, dict) or not isinstance(cell.get("metadata", {}), dict):
+            continue
+        mark = marks.get(cell.get("id"))
+        if mark is None or cell.get("metadata", {}).get("nbgrader") \
+                or cell.get("cell_type") != mark.get("cell_type"):
+            continue
+        meta = copy.deepcopy(mark["metadata"]["nbgrader"])
+        if meta["grade_id"] in present:
+            continue
+        cell.setdefault("metadata", {})["nbgrader"] = meta
+        present.add(meta["grade_id"])
+        restored.append(str(meta["grade_id"]))
+    if not restored:
+        return []
+    staged.write_text(json.dumps(nb), encoding="utf-8")
+    return [f"the grading marks of {len(restored)} cell(s) ({', '.join(restored)}) had been "
+            "removed, probably by another program that saved the notebook; they were put back "
+            "from the assignment by cell id"]
 
 
 def drop_added_cells(staged: Path, source: Path) -> list[str]:
@@ -719,12 +821,14 @@ def run_job(job: Job, workspace: Workspace, km=None) -> JobResult:
         max_bytes = min(int(coursedir.max_file_size) * 1024, job.limits.file_size)
         copy_files(Path(job.submitted), workspace.work, ignore=coursedir.ignore,
                    max_bytes=max_bytes, notes=notes)
+        handed_in = sorted(str(p.relative_to(workspace.work)) for p in workspace.work.rglob("*")
+                           if p.is_file()) + [f"{nb}.ipynb" for nb in job.notebooks]
         exclude = (config.Autograde.get("exclude_overwriting", {}) or {}).get(job.assignment, [])
         copy_files(Path(job.source), workspace.work, ignore=coursedir.ignore, exclude=exclude,
                    max_bytes=max_bytes)
         workspace.give_to_kernel()
         for name in job.notebooks:
-            run = grade_notebook(job, name, workspace, config, km)
+            run = grade_notebook(job, name, workspace, config, km, handed_in)
             km = None
             runs.append(run)
             if not run.ok:  # as nbgrader: the first failing notebook fails the submission

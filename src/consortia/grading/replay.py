@@ -208,15 +208,24 @@ class Replayed:
     untrusted: list[str] = field(default_factory=list)  # in-kernel tests that do not count
 
 
-def replay(plan: Plan, folder: Path, timeout: int | None) -> Replayed:
+def replay(plan: Plan, folder: Path, timeout: int | None,
+           handed_in: list[str] | None = None) -> Replayed:
     """Run the plan's setup and test cells in ``folder`` (the harvested working copy).
 
     Only tests whose export exists there (the participant's kernel reached them) run.
+    ``handed_in`` names the files of the submission (relative paths), so that a check
+    can tell a file the participant never handed in from one the notebook's run made
+    (:func:`consortia.grading.checks.handed_in`).
     """
     done = Replayed()
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
     here = os.getcwd()
     os.chdir(folder)
+    told = contextlib.ExitStack()
+    if handed_in is not None:
+        from consortia.grading import checks
+
+        told.enter_context(checks.handed_in(handed_in))
     try:
         for kind, key in plan.order:
             if kind == "setup":
@@ -253,6 +262,7 @@ def replay(plan: Plan, folder: Path, timeout: int | None) -> Replayed:
                     scope[name] = value
             done.outputs[key] = run_cell(test.source, scope, timeout)
     finally:
+        told.close()
         os.chdir(here)
     return done
 

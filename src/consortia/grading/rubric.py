@@ -12,6 +12,16 @@ nbgrader's formgrader, its reports and the kit's feedback all see them.
 Several criteria may score the same cell: the cell then gets the sum of their
 points, and its points in the notebook must equal the sum of their maxima.
 
+A rubric may also list the assignment's autograded ``checks``: each test cell of the
+notebook by ``grade_id``, what it checks in words, its points and, for an action plan,
+the codes of the validator's rules it applies (:class:`Check`). That list is the one
+home of what the computer grades: the test cell calls
+:func:`consortia.grading.checks.assert_criterion` with its own ``grade_id``, and the
+table participants see before they hand in (:mod:`consortia.grading.criteria`) is
+made from it, so the check, its message and the announcement cannot drift apart.
+A rule the planner calls "Worth improving" (severity ``advice``) never costs points,
+and no rule is graded by two checks.
+
 A rubric is checked when it is loaded (:func:`load_rubric`): ids are unique,
 levels run from fewest to most points, no level is worth more than its
 criterion's maximum and the best level is worth exactly that, and every manually
@@ -27,7 +37,7 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -104,6 +114,52 @@ class Criterion(KitModel):
         )
 
 
+class Check(KitModel):
+    """One autograded test cell: what it checks, in words, and what it is worth.
+
+    ``rules`` are codes of the plan validator (``data/plan_rules.yaml``);
+    ``severity: error`` stands for every "Must fix" rule that no other check names.
+    A check with neither checks only that the plan file counts (handed in, readable,
+    not the untouched starter plan), which every check of a plan checks first.
+    """
+
+    grade_id: Key
+    title: str = ""  # what it checks, in words; none: the titles of its rules
+    points: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
+    rules: list[str] = Field(default_factory=list)
+    severity: Literal["error"] | None = None
+
+    @model_validator(mode="after")
+    def _rules_exist(self) -> Check:
+        from consortia.plans.rulebook import SEVERITY_LABELS, rulebook
+
+        require_unique(self.rules, "rules")
+        book = rulebook()
+        unknown = [code for code in self.rules if code not in book]
+        if unknown:
+            raise ValueError(f"no rule {', '.join(map(repr, unknown))} in data/plan_rules.yaml")
+        optional = [code for code in self.rules if book[code].severity == "advice"]
+        if optional:
+            raise ValueError(
+                f"{', '.join(map(repr, optional))} the planner calls "
+                f"{SEVERITY_LABELS['advice']!r}, so it cannot cost points; grade only rules "
+                "of severity error or warning")
+        if self.severity and self.rules:
+            raise ValueError("give either rules or severity, not both")
+        if not self.title.strip() and not self.rules:
+            raise ValueError("a check without rules needs a title saying what it checks")
+        return self
+
+    @property
+    def words(self) -> str:
+        """What the check asks, in words: its title, else the titles of its rules."""
+        from consortia.plans.rulebook import rulebook
+
+        if self.title.strip():
+            return self.title.strip()
+        return "; ".join(rulebook()[code].title for code in self.rules)
+
+
 class Rubric(KitModel):
     """The content of one ``data/rubrics/<name>.yaml`` file."""
 
@@ -113,11 +169,46 @@ class Rubric(KitModel):
     notebook: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
     description: str = ""
     criteria: list[Criterion] = Field(min_length=1)
+    checks: list[Check] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:
         require_unique([c.id for c in self.criteria], "criterion ids")
+        require_unique([c.grade_id for c in self.checks], "check grade_ids")
+        named = [code for item in self.checks for code in item.rules]
+        twice = sorted({code for code in named if named.count(code) > 1})
+        if twice:
+            raise ValueError(f"the rule(s) {', '.join(twice)} are graded by more than one "
+                             "check; grade each rule once")
+        if sum(item.severity is not None for item in self.checks) > 1:
+            raise ValueError("only one check may stand for all the rules of a severity")
         return self
+
+    def check(self, grade_id: str) -> Check:
+        """One autograded check by its cell's ``grade_id``; :class:`KeyError` if none."""
+        for item in self.checks:
+            if item.grade_id == grade_id:
+                return item
+        raise KeyError(
+            f"No check {grade_id!r} in the rubric {self.name!r}; the checks are: "
+            f"{', '.join(c.grade_id for c in self.checks) or 'none'}"
+        )
+
+    def check_rules(self, grade_id: str) -> list[str]:
+        """The codes of the rules one check applies, ``severity`` resolved to its rules."""
+        from consortia.plans.rulebook import rulebook
+
+        item = self.check(grade_id)
+        if item.severity is None:
+            return list(item.rules)
+        named = {code for other in self.checks for code in other.rules}
+        return [code for code, rule in rulebook().items()
+                if rule.severity == item.severity and code not in named]
+
+    @property
+    def check_points(self) -> float:
+        """The points of all the autograded checks."""
+        return sum(item.points for item in self.checks)
 
     def criterion(self, criterion_id: str) -> Criterion:
         """One criterion by id; :class:`KeyError` naming the valid ids if none."""
@@ -190,6 +281,18 @@ def manual_cells(notebook: Path | str) -> dict[str, float]:
     return found
 
 
+def autograded_cells(notebook: Path | str) -> dict[str, float]:
+    """The autograded test cells of an nbgrader notebook: ``grade_id`` -> points."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    found: dict[str, float] = {}
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta and meta.get("grade") and not meta.get("solution") \
+                and cell.get("cell_type") == "code":
+            found[meta["grade_id"]] = float(meta.get("points", 0))
+    return found
+
+
 def find_notebook(rubric: Rubric) -> Path | None:
     """The notebook the rubric is for, in ``solutions/`` or ``exercises/``; ``None`` if absent."""
     for folder in NOTEBOOK_FOLDERS:
@@ -224,6 +327,34 @@ def notebook_problems(rubric: Rubric, notebook: Path | str, path: Path) -> list[
                 f"the criteria scoring {grade_id!r} add up to {wanted[grade_id]:g} points, but "
                 f"the cell is worth {points:g} in {Path(notebook).name}; make them equal",
             ))
+    if rubric.checks:
+        problems += _check_problems(rubric, notebook, path)
+    return problems
+
+
+def _check_problems(rubric: Rubric, notebook: Path | str, path: Path) -> list[Problem]:
+    """What does not match between a rubric's checks and the notebook's test cells."""
+    tests = autograded_cells(notebook)
+    name = Path(notebook).name
+    problems = []
+    for index, item in enumerate(rubric.checks):
+        if item.grade_id not in tests:
+            problems.append(Problem(
+                path, f"checks.{index}.grade_id",
+                f"{item.grade_id!r} is not an autograded test cell of {name} (those are: "
+                f"{', '.join(tests) or 'none'})"))
+        elif tests[item.grade_id] != item.points:
+            problems.append(Problem(
+                path, f"checks.{index}.points",
+                f"the check {item.grade_id!r} is worth {item.points:g} points here but "
+                f"{tests[item.grade_id]:g} in {name}; make them equal"))
+    listed = {item.grade_id for item in rubric.checks}
+    for grade_id in tests:
+        if grade_id not in listed:
+            problems.append(Problem(
+                path, "checks",
+                f"the test cell {grade_id!r} of {name} is not listed under checks, so "
+                "participants would not be told what it grades; add it"))
     return problems
 
 

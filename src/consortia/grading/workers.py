@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from consortia._paths import kit_command
 from consortia.grading import sandbox as sandboxes
 from consortia.grading.execute import JobResult, NotebookRun, execute_class, kill_kernel, run_job
 from consortia.grading.nbgrader_course import ignore_harmless_warnings, load_config
@@ -222,9 +223,12 @@ class Worker(threading.Thread):
                 self._kill_process()
                 why = ("stopped responding" if isinstance(exc, TimeoutError)
                        else f"crashed (exit status {self.process.poll()})")
+                again = kit_command("grade", job.course, job.assignment)
                 result = JobResult(job.student, job.assignment, [NotebookRun(
-                    "", ok=False, reason=f"the grading worker {why} on this submission")],
-                    [], 0.0)
+                    "", ok=False, reason=(
+                        f"the grading worker {why} on this submission (the other submissions "
+                        f"are not affected); grade it again with {again}, and if that happens "
+                        "again, mark it by hand"))], [], 0.0)
             self.results.put((job, result))
         if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(OSError):
