@@ -348,6 +348,22 @@ def parse_comment(rubric: Rubric, comment: str | None) -> dict[str, str]:
     return found
 
 
+def chosen_levels(rubric: Rubric, comment: str | None) -> dict[str, Level]:
+    """The levels a gradebook comment records, as :class:`Level` objects: criterion -> level.
+
+    What the feedback and the cohort report show per criterion (title, points,
+    descriptor); a criterion the comment does not name is left out.
+    """
+    found = parse_comment(rubric, comment)
+    return {item.id: item.level(found[item.id]) for item in rubric.criteria if item.id in found}
+
+
+def trainer_words(comment: str | None) -> str:
+    """A gradebook comment without the lines the rubric wrote: the trainer's own words."""
+    kept = [line for line in (comment or "").splitlines() if not line.startswith(COMMENT_PREFIX)]
+    return "\n".join(kept).strip()
+
+
 def _merge_comment(existing: str | None, rubric_lines: str) -> str:
     """Keep a trainer's own words and replace any earlier rubric lines."""
     kept = [line for line in (existing or "").splitlines()
