@@ -331,7 +331,8 @@ def release_feedback(course: Path | str, assignment: str) -> Release:
         if missing:
             pages = ", ".join(str(p.relative_to(course)) for p in sorted(folder.glob("*.html")))
             result.not_released[student] = (
-                f"handed in without nbgrader's exchange (no {missing[-1]} from collect), so "
+                f"handed in without nbgrader's exchange (no {' or '.join(missing)} from "
+                f"nbgrader's collect), so "
                 f"the exchange cannot deliver it; give them {pages} yourself")
             continue
         coursedir = course_directory(config)

@@ -31,6 +31,7 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from consortia.errors import KitError
 from consortia.grading.marks import Mark, Part, Total, grand_total, marks, parts
 from consortia.grading.nbgrader_course import course_directory, load_config, open_gradebook
 from consortia.grading.outcomes import Outcome, load_outcomes
@@ -365,6 +366,35 @@ def to_csv(cohort: Cohort) -> str:
                          *["" if v is None else f"{v:g}" for v in values],
                          _cell(o.reason), _cell("; ".join(o.notes))])
     return buffer.getvalue()
+
+
+class ReportError(KitError, ValueError):
+    """The report cannot be rebuilt (not a course, not graded yet); the message says why."""
+
+
+def graded_assignments(course: Path | str, assignment: str | None = None) -> list[str]:
+    """The assignments of ``course`` graded at least once (those with a ``grading.json``).
+
+    With ``assignment``, that one only; :class:`ReportError` saying what to run when
+    the folder is not a course or the assignment has not been graded yet.
+    """
+    from consortia._paths import kit_command
+
+    course = Path(course).resolve()
+    if not (course / "nbgrader_config.py").is_file():
+        raise ReportError(f"{course} is not a course folder (no nbgrader_config.py); create "
+                          f"one with {kit_command('workshop', 'new', 'DIR', '--students', 'CSV')}")
+    found = sorted(p.parent.name for p in (course / "reports").glob("*/grading.json"))
+    if assignment is None:
+        if not found:
+            raise ReportError(f"Nothing has been graded in {course} yet; grade first with "
+                              f"{kit_command('grade', course)}")
+        return found
+    if assignment not in found:
+        raise ReportError(f"{assignment} has not been graded in {course} yet (graded: "
+                          f"{', '.join(found) or 'none'}); grade it first with "
+                          f"{kit_command('grade', course, assignment)}")
+    return [assignment]
 
 
 def write_report(course: Path | str, assignment: str, outcomes: list[Outcome] | None = None
