@@ -131,6 +131,18 @@ def test_a_total_says_what_is_still_to_be_marked():
     assert Total(14, 24, 6).marked_max == 18
 
 
+def test_a_test_is_labelled_by_its_first_line_comment_never_by_its_code():
+    label = marks._test_label
+    assert label("# The plan states its objectives (SELA 2014 §21).\nchecks.x()", "objectives") \
+        == "The plan states its objectives (SELA 2014 §21)."
+    assert label("assert found == 3\n# a later comment", "test_count") == "Test count"
+    assert label("### BEGIN HIDDEN TESTS\nassert secret()", "hidden_only") == "Hidden only"
+    assert label("# BEGIN HIDDEN TESTS\nassert secret()", "marked") == "Marked"
+    assert label("", "phases_3_to_5_in_six_months") == "Phases 3 to 5 in six months"
+    assert marks._task_label("### Realism of your timeline (3 points)\n\nNothing to write",
+                             "timeline") == "Realism of your timeline"
+
+
 def test_before_marking_every_hand_marked_point_awaits_the_instructor(graded):
     course = graded[0]
     cohort = report.gather(course, ASSIGNMENT)
@@ -251,3 +263,20 @@ def test_the_report_command_rebuilds_without_grading_again(marked, capsys):
     message = capsys.readouterr().err
     assert "05_recording_a_review has not been graded" in message
     assert "consortia grade" in message and "Traceback" not in message
+
+
+def test_grading_again_keeps_the_marks_and_what_is_left_to_mark(marked, tmp_path):
+    """Grading again after marking (nbgrader then flags marked cells for review) must not
+    turn the trainer's marks back into points that await them."""
+    from consortia.grading import autograde
+
+    course = tmp_path / "course"
+    shutil.copytree(marked[0], course, symlinks=True)
+    marked_total = report.gather(course, ASSIGNMENT).totals["ana"]
+    run = autograde.grade(course, ASSIGNMENT, sandbox=sandbox_mode())
+    ana = run.outcome("ana", ASSIGNMENT)
+    assert (ana.score, ana.needs_manual_grade) == (marked_total.score, False)
+    assert run.outcome("ben", ASSIGNMENT).needs_manual_grade
+    report.write_report(course, ASSIGNMENT, run.outcomes)
+    row = _rows(course)["ana"]
+    assert row["total"] == marked_total.text() and row["needs_manual_grade"] == "no"

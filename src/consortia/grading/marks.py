@@ -29,6 +29,8 @@ from consortia.grading.rubric import Criterion, Level, Rubric
 
 #: A test cell's first line, when it is a comment that says what the test checks.
 _COMMENT_LINE = re.compile(r"^#(?!##)\s*(\S.*)$")
+#: nbgrader's marks around hidden tests and solutions (it finds them anywhere in a line).
+_NBGRADER_MARKS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN SOLUTION", "END SOLUTION")
 #: The "(3 points)" a task's heading ends with: the part's points are shown beside it.
 _POINTS_SUFFIX = re.compile(r"\s*\(\s*\d+(\.\d+)?\s+points?\s*\)\s*$")
 
@@ -106,9 +108,16 @@ def in_words(grade_id: str) -> str:
 
 
 def _test_label(source: str | None, grade_id: str) -> str:
+    """The comment on a test cell's first line, else its grade id in words.
+
+    Only that line is read: the hidden tests come after it, between nbgrader's marks,
+    and a line holding a mark is never used.
+    """
     first = (source or "").strip().splitlines()[:1]
     found = _COMMENT_LINE.match(first[0].strip()) if first else None
-    return found.group(1).strip() if found else in_words(grade_id)
+    if not found or any(mark in first[0] for mark in _NBGRADER_MARKS):
+        return in_words(grade_id)
+    return found.group(1).strip()
 
 
 def _task_label(source: str | None, grade_id: str) -> str:
