@@ -391,6 +391,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
               f"workers: {len(handed) - len(flagged)} graded, {len(flagged)} flagged, "
               f"{len(noted)} with grader notes (repairs, limits; see the report).")
         print(f"  report: {html}\n  scores: {csv_file}")
+        waiting = [o for o in handed if o.needs_manual_grade]
+        if waiting:
+            some = f"{len(waiting)} submission" + (" has" if len(waiting) == 1 else "s have")
+            print(_wrap(f"{some} parts to mark by hand; once marked, "
+                        f"run {kit_command('report', run.course, name)} (no grading again)"))
         for o in flagged:
             print(_wrap(f"FLAGGED {o.student}: {o.reason}"))
     if run.ignored:

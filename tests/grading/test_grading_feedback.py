@@ -62,6 +62,10 @@ def test_flagged_submissions_say_why(pages):
     assert "could not be graded normally" in page_of(pages, "not-json")
     assert "not valid JSON" in page_of(pages, "not-json")
     assert "not run" in page_of(pages, "not-json")
+    # nothing to mark in a notebook that could not be opened: nothing "awaits" there
+    assert "not marked: this notebook could not be graded" in page_of(pages, "not-json")
+    assert "Your points: <b>0 of 4</b>" in page_of(pages, "not-json")
+    assert "awaits" not in page_of(pages, "not-json")
     assert "expected plan_check.ipynb" in page_of(pages, "missing-notebook")
     assert "had been deleted; it was restored" in page_of(pages, "deleted-test")
 

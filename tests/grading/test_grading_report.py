@@ -93,6 +93,7 @@ def test_csv_has_one_row_per_participant(cohort):
     assert waiting["awaiting_points"] == "1" and waiting["total"].endswith("awaits the instructor")
     failed = next(r for r in rows if kind_of(r["student_id"]) == "not-json")
     assert failed["status"] == "failed" and "not valid JSON" in failed["reason"]
+    assert failed["total"] == "0 of 4" and failed["needs_manual_grade"] == "no"
     assert set(rows[0]) >= {"student_id", "status", "score", "max_score", "percent", "reason"}
     assert "first_name" not in rows[0] and "email" not in rows[0]
 

@@ -190,7 +190,10 @@ class _Course:
                 part = mark.part
                 item = Item(part.label, "answer" if part.by_hand else "test", mark.points,
                             part.max_points, awaiting=mark.awaiting)
-                if part.by_hand:
+                if part.by_hand and not feedback.graded and mark.awaiting:
+                    item.awaiting = False  # no graded copy: nothing for the trainer to mark
+                    item.message = "not marked: this notebook could not be graded"
+                elif part.by_hand:
                     if mark.level is not None:
                         item.level = mark.level.title
                         item.descriptor = " ".join(mark.level.descriptor.split())
@@ -278,6 +281,8 @@ def write_feedback(course: Path | str, outcomes: list[Outcome] | None = None,
             folder = Path(coursedir.format_path(coursedir.feedback_directory,
                                                 outcome.student, outcome.assignment))
             notebooks = opened.collect(outcome.student, outcome.assignment)
+            for nb in notebooks:
+                nb.total = nb.total.of_status(outcome.status) if nb.total else None
             totals = [nb.total for nb in notebooks if nb.total is not None]
             total = grand_total(dict(enumerate(totals))) if totals else None
             for nb in notebooks:

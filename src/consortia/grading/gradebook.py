@@ -249,7 +249,7 @@ class GradebookWriter:
         """
         from nbgrader.api import MissingEntry
 
-        from consortia.grading.marks import Total, hand_marked
+        from consortia.grading.marks import Total, grand_total, hand_marked
 
         with self.gradebook() as gb:
             try:
@@ -258,12 +258,13 @@ class GradebookWriter:
                 outcome.max_score = float(gb.find_assignment(outcome.assignment).max_score)
                 return
             notebooks = {nb.name: nb for nb in gb.find_assignment(outcome.assignment).notebooks}
-            awaiting = sum(Total.of_grades(nb.grades, hand_marked(notebooks[nb.notebook.name]))
-                           .awaiting for nb in submission.notebooks)
+            total = grand_total({nb.notebook.name: Total.of_grades(
+                nb.grades, hand_marked(notebooks[nb.notebook.name]))
+                for nb in submission.notebooks}).of_status(outcome.status)
             outcome.score = float(submission.score)
             outcome.max_score = float(submission.max_score)
             outcome.late_penalty = float(submission.late_submission_penalty or 0)
-            outcome.needs_manual_grade = awaiting > 0
+            outcome.needs_manual_grade = total.awaiting > 0
 
     def students(self) -> list[str]:
         with self.gradebook() as gb:

@@ -71,6 +71,12 @@ class Total:
                        and g.manual_score is None and g.auto_score is None)
         return cls(score, max_score, awaiting)
 
+    def of_status(self, status: str) -> Total:
+        """The total as a submission of this grading ``status`` has it: nothing awaits
+        the trainer in one that could not be graded (its notebook could not be run, so
+        there is no graded copy to mark); its feedback says why instead."""
+        return self if status == "graded" else Total(self.score, self.max_score)
+
     def __add__(self, other: Total) -> Total:
         return Total(self.score + other.score, self.max_score + other.max_score,
                      self.awaiting + other.awaiting)

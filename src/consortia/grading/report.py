@@ -104,12 +104,15 @@ def gather(course: Path | str, assignment: str, outcomes: list[Outcome] | None =
             found, totals = marks(gb, assignment, outcome.student, cohort.parts)
             if not totals:
                 continue
-            total = cohort.totals[outcome.student] = grand_total(totals)
+            total = grand_total(totals).of_status(outcome.status)
+            cohort.totals[outcome.student] = total
             submission = gb.find_submission(assignment, outcome.student)
             cohort.outcomes[i] = replace(
                 outcome, score=total.score, max_score=total.max_score,
                 late_penalty=float(submission.late_submission_penalty or 0),
                 needs_manual_grade=bool(total.awaiting))
+            if outcome.status != "graded":  # nothing to mark there (Total.of_status)
+                found = [replace(m, awaiting=False) for m in found]
             cohort.marks[outcome.student] = {m.part.key: m for m in found}
     _gather_plans(cohort, coursedir)
     return cohort
