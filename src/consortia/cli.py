@@ -413,9 +413,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         html, csv_file = report.write_report(args.dir, name)
         cohort = report.gather(args.dir, name)
         waiting = [o.student for o in cohort.awaiting()]
-        print(f"{name}: report, scores and feedback rebuilt from the gradebook (no grading): "
-              f"{len(cohort.submitted)} submissions, {len(waiting)} still to mark by hand"
-              + (f" ({', '.join(waiting)})" if waiting else "") + ".")
+        shown = ", ".join(waiting[:8]) + (f" and {len(waiting) - 8} more" if waiting[8:] else "")
+        print(_wrap(f"{name}: report, scores and feedback rebuilt from the gradebook (no "
+                    f"grading): {len(cohort.submitted)} submissions, {len(waiting)} still to "
+                    "mark by hand" + (f" ({shown})" if waiting else "") + ".", ""))
         print(f"  report: {html}\n  scores: {csv_file}")
         if args.release:
             done = feedback.release_feedback(args.dir, name)
