@@ -42,6 +42,8 @@ from consortia.grading.outcomes import Outcome, load_outcomes
 from consortia.storage import write_text_atomic
 
 MAX_MESSAGE = 300
+#: The most characters of a trainer's comment shown (a comment is written for the page).
+MAX_COMMENT = 3000
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -138,6 +140,12 @@ def _shorten(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
+def _shorten_long(text: str) -> str:
+    """A trainer's comment as written (line breaks kept), cut at :data:`MAX_COMMENT`."""
+    text = text.strip()
+    return text if len(text) <= MAX_COMMENT else text[: MAX_COMMENT - 1] + "…"
+
+
 def _graded_outputs(path: Path) -> dict[str, list[dict]]:
     """Outputs of each graded cell of an autograded notebook, by grade id."""
     try:
@@ -208,15 +216,6 @@ class _Course:
                 feedback.items.append(item)
             notebooks.append(feedback)
         return notebooks
-
-
-#: The most characters of a trainer's comment shown (a comment is written for the page).
-MAX_COMMENT = 3000
-
-
-def _shorten_long(text: str) -> str:
-    text = text.strip()
-    return text if len(text) <= MAX_COMMENT else text[: MAX_COMMENT - 1] + "…"
 
 
 def render(student: str, assignment: str, notebook: NotebookFeedback,

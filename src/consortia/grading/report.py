@@ -76,6 +76,7 @@ class Cohort:
         return [p for p in self.parts if p.by_hand]
 
     def points(self, student: str, key: str) -> float | None:
+        """The points ``student`` got on the part ``key`` (``None``: none given yet)."""
         mark = self.marks.get(student, {}).get(key)
         return mark.points if mark else None
 
