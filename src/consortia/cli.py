@@ -40,6 +40,10 @@ Commands::
                                                 links to nbgrader's formgrader
     consortia grade DIR [ASSIGNMENT]            autograde every submission (parallel,
                                                 sandboxed), write feedback and reports
+    consortia report DIR [ASSIGNMENT]           rebuild the report, scores.csv and feedback
+                                                from the gradebook, without grading again
+                                                (after marking by hand); --release hands
+                                                the feedback out through the exchange
 
 Errors a user can fix (unknown phase or case, a broken data or plan file: the kit's
 own :class:`~consortia.errors.KitError`) print one clear message on stderr and exit
@@ -431,6 +435,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
               f"workers: {len(handed) - len(flagged)} graded, {len(flagged)} flagged, "
               f"{len(noted)} with grader notes (repairs, limits; see the report).")
         print(f"  report: {html}\n  scores: {csv_file}")
+        waiting = [o for o in handed if o.needs_manual_grade]
+        if waiting:
+            some = f"{len(waiting)} submission" + (" has" if len(waiting) == 1 else "s have")
+            print(_wrap(f"{some} parts to mark by hand; once marked, "
+                        f"run {kit_command('report', run.course, name)} (no grading again)"))
         for o in flagged:
             print(_wrap(f"FLAGGED {o.student}: {o.reason}"))
     if run.ignored:
@@ -440,6 +449,29 @@ def cmd_grade(args: argparse.Namespace) -> int:
     elif any(o.status == "graded" and marking.has_rubric(o.assignment) for o in run.outcomes):
         print(f"Next: mark the written parts with the rubric on the marking page: "
               f"{kit_command('workshop', 'open', run.course)}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from consortia.grading import feedback, report
+
+    for name in report.graded_assignments(args.dir, args.assignment):
+        feedback.write_feedback(args.dir, assignment=name)
+        html, csv_file = report.write_report(args.dir, name)
+        cohort = report.gather(args.dir, name)
+        waiting = [o.student for o in cohort.awaiting()]
+        shown = ", ".join(waiting[:8]) + (f" and {len(waiting) - 8} more" if waiting[8:] else "")
+        print(_wrap(f"{name}: report, scores and feedback rebuilt from the gradebook (no "
+                    f"grading): {len(cohort.submitted)} submissions, {len(waiting)} still to "
+                    "mark by hand" + (f" ({shown})" if waiting else "") + ".", ""))
+        print(f"  report: {html}\n  scores: {csv_file}")
+        if args.release:
+            done = feedback.release_feedback(args.dir, name)
+            print(_wrap(f"feedback released through the exchange to {len(done.released)} "
+                        "participants" + (f": {', '.join(done.released)}" if done.released
+                                          else "")))
+            for student, why in done.not_released.items():
+                print(_wrap(f"NOT RELEASED {student}: {why}"))
     return 0
 
 
@@ -603,6 +635,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", action="store_true", help="if another run is grading this "
                    "course, wait for it instead of stopping")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("report", help="rebuild the cohort report, scores.csv and feedback "
+                       "from the gradebook, without grading again (after marking by hand)")
+    p.add_argument("dir", help="the course folder (made by 'consortia workshop new')")
+    p.add_argument("assignment", nargs="?", help="only this assignment (default: every "
+                   "assignment graded so far)")
+    p.add_argument("--release", action="store_true", help="also hand the feedback out "
+                   "through the course's nbgrader exchange, for participants to fetch")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

@@ -230,6 +230,7 @@ def test_cli_grade_on_a_small_course(tmp_path, capsys):
     assert captured.err.index("runs as:") < captured.err.index("[1/3]")
     assert "2 submissions in" in captured.out and "1 graded, 1 flagged" in captured.out
     assert "FLAGGED ben" in captured.out
+    assert "1 submission has parts to mark by hand" in captured.out  # ana's written answer
     assert (course / "feedback" / "ana" / ASSIGNMENT / f"{NOTEBOOK}.html").exists()
     assert (course / "reports" / ASSIGNMENT / "report.html").exists()
     assert (course / "reports" / ASSIGNMENT / "scores.csv").exists()

@@ -48,8 +48,9 @@ def test_no_code_ever_appears(pages):
 
 def test_names_points_and_messages(pages):
     solved = page_of(pages, "solved")
-    assert "test_count" in solved and "2 / 2" in solved and "1 / 1" in solved
-    assert "awaits grading" in solved  # the written answer
+    assert "Test count" in solved and "2 / 2" in solved and "1 / 1" in solved
+    assert "awaits your instructor" in solved  # the written answer
+    assert "Your points: <b>3 of 3 so far; 1 point awaits the instructor</b>" in solved
     assert "ValueError: no phases here" in page_of(pages, "raise-func")
     assert "AssertionError: one phase, two activities: 1 phase" in page_of(pages, "partial")
     assert "longer than the time limit" in page_of(pages, "loop-func")
@@ -61,6 +62,10 @@ def test_flagged_submissions_say_why(pages):
     assert "could not be graded normally" in page_of(pages, "not-json")
     assert "not valid JSON" in page_of(pages, "not-json")
     assert "not run" in page_of(pages, "not-json")
+    # nothing to mark in a notebook that could not be opened: nothing "awaits" there
+    assert "not marked: this notebook could not be graded" in page_of(pages, "not-json")
+    assert "Your points: <b>0 of 4</b>" in page_of(pages, "not-json")
+    assert "awaits" not in page_of(pages, "not-json")
     assert "expected plan_check.ipynb" in page_of(pages, "missing-notebook")
     assert "had been deleted; it was restored" in page_of(pages, "deleted-test")
 
@@ -86,11 +91,13 @@ def test_error_message_is_the_last_error_without_traceback():
 
 def test_everything_is_escaped():
     evil = "<script>alert(1)</script>"
-    nb = NotebookFeedback("nb", [Item(evil, "test", 0, 1, message=evil)])
+    nb = NotebookFeedback("nb", [Item(evil, "test", 0, 1, message=evil),
+                                 Item(evil, "answer", 1, 1, level=evil, descriptor=evil,
+                                      comment=evil)])
     outcome = Outcome("p1", "a1", "failed", reason=evil, notes=[evil])
     html = feedback.render(evil, evil, nb, outcome)
     assert "<script>" not in html
-    assert html.count("&lt;script&gt;") >= 5
+    assert html.count("&lt;script&gt;") >= 9
     assert not re.search(r"<(img|iframe|object)", html)
 
 

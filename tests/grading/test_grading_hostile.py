@@ -146,7 +146,7 @@ def test_feedback_never_shows_the_hidden_tests(graded):
     assert HIDDEN_MARKERS[1] in leaked.evalue  # the participant's code did grab the test
     page = graded["course"] / "feedback" / "leaker" / ASSIGNMENT / f"{NOTEBOOK}.html"
     text = page.read_text(encoding="utf-8")
-    assert "test_double" in text and "not shown" in text
+    assert "Test double" in text and "not shown" in text
     for marker in HIDDEN_MARKERS:
         assert marker not in text
     for student in ("forger", "honest", "shadow"):

@@ -42,6 +42,12 @@ def test_course_folder_layout(course):
     assert stat.S_IMODE(course.stat().st_mode) == 0o700
     readme = (course / "README.md").read_text(encoding="utf-8")
     assert "submitted/<participant id>/<assignment>/<notebook>.ipynb" in readme
+    from consortia._paths import kit_command
+
+    # the next steps name the commands as they run from the kit's folder, to the end
+    for command in (kit_command("grade", course), kit_command("workshop", "open", course),
+                    kit_command("report", course, "<assignment>", "--release")):
+        assert f"`{command}`" in readme
     config = (course / "nbgrader_config.py").read_text(encoding="utf-8")
     assert "c.Execute.timeout = 5" in config
     assert "add_missing_cells = True" in config

@@ -217,6 +217,17 @@ def test_a_comment_can_be_read_back():
     assert rb.parse_comment(rubric, None) == {}
 
 
+def test_the_chosen_levels_and_the_trainer_s_words_are_read_back():
+    rubric = rb.load_rubric("action_plan")
+    lines = rb.score(rubric, {c.id: c.levels[1].id for c in rubric.criteria})["grades"]
+    cell = rubric.criteria[0].grade_id
+    comment = "Well argued.\n" + lines[cell]["comment"] + "\nSee me about the fair."
+    levels = rb.chosen_levels(rubric, comment)
+    assert levels == {rubric.criteria[0].id: rubric.criteria[0].levels[1]}
+    assert rb.own_words(comment) == "Well argued.\nSee me about the fair."
+    assert rb.chosen_levels(rubric, None) == {} and rb.own_words(None) == ""
+
+
 def test_a_trainers_own_comment_is_kept():
     assert rb._merge_comment(None, "Rubric - x") == "Rubric - x"
     merged = rb._merge_comment("Good work.\nRubric - old", "Rubric - new")

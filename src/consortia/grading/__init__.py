@@ -18,8 +18,11 @@ to participants in ``exercises/`` and to each cohort's course folder. Belongs he
 * :mod:`~consortia.grading.rubric` - rubrics as data, scored into the gradebook;
 * :mod:`~consortia.grading.marking` - what the marking page reads: the submissions
   to mark, the plan handed in, the written answers;
+* :mod:`~consortia.grading.marks` - what a submission is scored on, part by part in
+  plain words, and its one total;
 * :mod:`~consortia.grading.feedback` and :mod:`~consortia.grading.report` - what
-  participants and trainers read afterwards.
+  participants and trainers read afterwards (``consortia report`` rebuilds them from
+  the gradebook and releases the feedback through nbgrader's exchange).
 
 May import: the ground of the package, :mod:`consortia.content` and
 :mod:`consortia.plans` (a plan is checked with the plans' own rules); never the

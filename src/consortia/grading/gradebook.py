@@ -241,7 +241,16 @@ class GradebookWriter:
                     path.chmod(0o444)
 
     def fill_scores(self, outcome: Outcome) -> None:
+        """Copy a submission's total from the gradebook into its outcome.
+
+        ``needs_manual_grade`` says whether points still await the trainer
+        (:class:`~consortia.grading.marks.Total`), as the feedback and the report say
+        it: a cell marked before this run stays marked, although nbgrader flags it for
+        review once it is graded again.
+        """
         from nbgrader.api import MissingEntry
+
+        from consortia.grading.marks import Total, grand_total, hand_marked
 
         with self.gradebook() as gb:
             try:
@@ -249,10 +258,14 @@ class GradebookWriter:
             except MissingEntry:
                 outcome.max_score = float(gb.find_assignment(outcome.assignment).max_score)
                 return
+            notebooks = {nb.name: nb for nb in gb.find_assignment(outcome.assignment).notebooks}
+            total = grand_total({nb.notebook.name: Total.of_grades(
+                nb.grades, hand_marked(notebooks[nb.notebook.name]))
+                for nb in submission.notebooks}).of_status(outcome.status)
             outcome.score = float(submission.score)
             outcome.max_score = float(submission.max_score)
             outcome.late_penalty = float(submission.late_submission_penalty or 0)
-            outcome.needs_manual_grade = bool(submission.needs_manual_grade)
+            outcome.needs_manual_grade = total.awaiting > 0
 
     def students(self) -> list[str]:
         with self.gradebook() as gb:

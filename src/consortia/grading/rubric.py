@@ -479,6 +479,16 @@ def parse_comment(rubric: Rubric, comment: str | None) -> dict[str, str]:
     return found
 
 
+def chosen_levels(rubric: Rubric, comment: str | None) -> dict[str, Level]:
+    """The levels a gradebook comment records, as :class:`Level` objects: criterion -> level.
+
+    What the feedback and the cohort report show per criterion (title, points,
+    descriptor); a criterion the comment does not name is left out.
+    """
+    found = parse_comment(rubric, comment)
+    return {item.id: item.level(found[item.id]) for item in rubric.criteria if item.id in found}
+
+
 def own_words(comment: str | None) -> str:
     """The trainer's own words in a gradebook comment: every line but the rubric's."""
     kept = [line.rstrip() for line in (comment or "").splitlines()

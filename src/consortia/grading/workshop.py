@@ -96,14 +96,19 @@ assignments ({names}).
 
 ## Next steps
 
+Run the commands from the kit's folder, as written here.
+
 1. Give participants the notebooks in `release/`.
 2. Put each hand-in into `submitted/<participant id>/<assignment>/`.
-3. Run `consortia grade {folder_name}` (or `consortia grade {folder_name} <assignment>`):
+3. Run `{grade}` (add an assignment's name to grade only that one):
    every submission is graded in parallel and in a sandbox; feedback goes to
    `feedback/<participant id>/<assignment>/`, a cohort report and a CSV of scores to
    `reports/<assignment>/`.
-4. Run `consortia workshop open {folder_name}` and open the address it prints: mark the
+4. Run `{open}` and open the address it prints: mark the
    written parts with the rubric, one submission after another.
+5. Run `{report}`: the report, the scores and the
+   feedback are rebuilt with your marks and comments (without grading again), and the
+   feedback is released to participants through the exchange.
 """
 
 
@@ -268,7 +273,9 @@ def _populate(folder: Path, solutions: Path, assignments: list[str],
             gb.update_or_create_student(p.id, **fields)
     (folder / "README.md").write_text(README_TEMPLATE.format(
         course_id=course_id, students=len(participants), assignments=len(assignments),
-        names=", ".join(assignments), folder_name=folder.name), encoding="utf-8")
+        names=", ".join(assignments), grade=kit_command("grade", folder),
+        open=kit_command("workshop", "open", folder),
+        report=kit_command("report", folder, "<assignment>", "--release")), encoding="utf-8")
 
 
 def generate_release(folder: Path, assignment: str, config=None) -> Path:

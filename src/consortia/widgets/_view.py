@@ -35,7 +35,9 @@ class WidgetView:
         note = self.reload_note()
         if note is not None:
             display({"text/plain": note, "text/html": self._reload_note_html(note)}, raw=True)
-        display(self.widget)
+        # the view's own bundle, not bare self.widget: a view may add to it (the
+        # self-check adds the static HTML that the course site shows)
+        display(self._repr_mimebundle_(), raw=True)
 
     def reload_note(self) -> str | None:
         """The line to show in place of the widget once it is gone; ``None``: no line."""
