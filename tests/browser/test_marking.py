@@ -5,7 +5,9 @@ two hand-ins of assignment 04 (the solution notebook and a good plan.json),
 ``consortia grade``, then ``consortia workshop open`` and the one address it prints.
 On that page the trainer picks a submission, sees the plan drawn beside the rubric,
 clicks one level per criterion, writes a comment and saves; the gradebook must then
-hold the points and the comment. The course folder and the server are shared by the
+hold the points and the comment. Last, a participant who handed in through nbgrader's
+exchange is marked the same way, the trainer releases the feedback with ``consortia
+report DIR ASSIGNMENT --release``, and she reads it. The course folder and the server are shared by the
 tests of this module (the server is stopped, with its kernels, at the end).
 """
 
@@ -232,3 +234,50 @@ def test_the_page_links_to_formgrader_whose_exchange_works(page, opened, graded_
     assert answer["success"], answer
     assert [(a["assignment_id"], a["status"]) for a in answer["value"]] == [
         (ASSIGNMENT, "released")]
+
+
+def test_a_participant_who_handed_in_through_the_exchange_sees_the_marks(
+        page, opened, graded_course, tmp_path, screenshot):
+    """The guide's last steps for carla, end to end: she fetches the assignment released
+    by formgrader (the test above) and hands it in; the trainer collects, grades, marks
+    in the browser and runs ``consortia report DIR ASSIGNMENT --release``; carla fetches
+    her feedback and reads, in the browser, the levels and the trainer's comment."""
+    import nbformat
+
+    from exchange_fixtures import collect, fetch_feedback, hand_in, release_assignment
+
+    if not (graded_course / "exchange" / "cohort" / "outbound" / ASSIGNMENT).is_dir():
+        release_assignment(graded_course, ASSIGNMENT)  # this test run alone
+    notebook = nbformat.read(graded_course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", 4)
+    hand_in(graded_course, ASSIGNMENT, "carla", tmp_path / "carla",
+            {f"{NOTEBOOK}.ipynb": notebook, "plan.json": good_plan().model_dump_json(indent=1)})
+    collect(graded_course, ASSIGNMENT)
+    kit("grade", str(graded_course), ASSIGNMENT, "--workers", "1", "--sandbox", sandbox_mode(),
+        cwd=graded_course.parent)
+
+    picker = open_marking_page(page, opened)
+    choose(picker, "carla - Carla Diaz (to mark)")
+    page.get_by_text("Submission of carla").wait_for()
+    rubric = rb.load_rubric("action_plan")
+    for item in rubric.criteria:
+        level = item.level(CHOICES[item.id])
+        criterion(page, item.id).get_by_role(
+            "button", name=f"{level.title} ({level.points:g})", exact=True).click()
+    page.locator(".kit-rubric-comment textarea").fill(COMMENT)
+    page.get_by_role("button", name="Save to gradebook").click()
+    page.locator(".kit-save-status").filter(has_text="Saved for carla").wait_for()
+
+    released = kit("report", str(graded_course), ASSIGNMENT, "--release",
+                   cwd=graded_course.parent).stdout
+    assert "carla" in released
+    pages = fetch_feedback(graded_course, ASSIGNMENT, "carla", tmp_path / "carla")
+    assert [p.name for p in pages] == [f"{NOTEBOOK}.html"]
+    page.goto(pages[0].as_uri())
+    page.get_by_text(COMMENT).first.wait_for()
+    text = page.locator("body").inner_text()
+    for item in rubric.criteria:
+        level = item.level(CHOICES[item.id])
+        assert item.title in text and level.title in text
+    assert "20 of 24" in text  # every check passed, 8 of the rubric's 12 points
+    assert "BEGIN HIDDEN" not in text and "checks.assert_" not in text
+    screenshot("feedback")
