@@ -7,8 +7,8 @@ On that page the trainer picks a submission, sees the plan drawn beside the rubr
 clicks one level per criterion, writes a comment and saves; the gradebook must then
 hold the points and the comment. Last, a participant who handed in through nbgrader's
 exchange is marked the same way, the trainer releases the feedback with ``consortia
-report DIR ASSIGNMENT --release``, and she reads it. The course folder and the server are shared by the
-tests of this module (the server is stopped, with its kernels, at the end).
+report DIR ASSIGNMENT --release``, and she reads it. The course folder and the server
+are shared by the tests of this module (the server is stopped, with its kernels, at the end).
 """
 
 from __future__ import annotations
