@@ -248,3 +248,18 @@ def test_cli_grade_errors(tmp_path, capsys, args, message):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("error", "says"), [
+    (OSError(28, "No space left on device"), "the disk of this computer is full"),
+    (RuntimeError("database or disk is full"), "the disk of this computer is full"),
+    (RuntimeError("database is locked"), "another program held the gradebook"),
+    (KeyError("answer_1"), "mark this submission by hand and report the detail"),
+])
+def test_a_grade_that_cannot_be_saved_says_why_and_what_to_do(tmp_path, error, says):
+    from consortia._paths import kit_command
+
+    reason = autograde.not_saved_reason(error, tmp_path, "ana", ASSIGNMENT)
+    assert reason.startswith("the grades of ana could not be saved") and says in reason
+    assert kit_command("grade", tmp_path, ASSIGNMENT) in reason  # what to run, as printed
+    assert reason.endswith(")") and "technical detail: " in reason  # the detail comes last

@@ -44,6 +44,7 @@ sandboxed kernel is :mod:`consortia.grading.execute`, the worker processes
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import queue
 import shutil
@@ -52,7 +53,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from consortia._paths import solutions_dir
+from consortia._paths import kit_command, solutions_dir
 from consortia.grading import cgroups
 from consortia.grading import sandbox as sandboxes
 from consortia.grading.execute import Job
@@ -165,6 +166,26 @@ def grade(course: Path | str, assignment: str | None = None, *, workers: int | N
                       on_outcome, timeout, start)
 
 
+def not_saved_reason(exc: BaseException, course: Path, student: str, assignment: str) -> str:
+    """Why a graded submission did not reach the gradebook, and what to do, in words.
+
+    The technical detail comes last, for a report; the sentence before it is what an
+    instructor acts on.
+    """
+    again = kit_command("grade", course, assignment)
+    detail = f"(technical detail: {type(exc).__name__}: {exc})"
+    text = str(exc).lower()
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text \
+            or "no space left" in text:
+        return (f"the grades of {student} could not be saved because the disk of this "
+                f"computer is full: free some space, then run {again} {detail}")
+    if "locked" in text:
+        return (f"the grades of {student} could not be saved because another program held "
+                f"the gradebook (formgrader saving at the same moment?): run {again} {detail}")
+    return (f"the grades of {student} could not be saved in the gradebook: run {again}; "
+            f"if it fails again, mark this submission by hand and report the detail {detail}")
+
+
 def _grade(course: Path, assignment: str | None, config, overrides: dict,
            box: sandboxes.Sandbox, workers: int, progress: TextIO | None,
            on_outcome: Callable[[Outcome], None] | None, timeout: float | None,
@@ -248,7 +269,7 @@ def _grade(course: Path, assignment: str | None, config, overrides: dict,
                 grader.save(job, result, outcome)
             except Exception as exc:  # e.g. a full disk: this submission only
                 outcome.status = "failed"
-                outcome.reason = f"its grades could not be saved: {type(exc).__name__}: {exc}"
+                outcome.reason = not_saved_reason(exc, course, job.student, job.assignment)
             finish(outcome)
         completed = True
     finally:
