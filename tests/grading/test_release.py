@@ -363,3 +363,20 @@ def test_solutions_run_without_any_error_and_tests_show_nothing(graded):
                 assert "error" not in kinds, (assignment, student, meta(cell).get("grade_id"))
             if meta(cell).get("grade"):
                 assert "execute_result" not in kinds, (assignment, meta(cell)["grade_id"])
+
+
+def test_the_visible_case_check_of_exercise_03_asks_what_is_graded():
+    """A participant who chooses a Peruvian reference case sees the check fail before
+    hand-in (the graded check asks for one of the Caribbean proposals)."""
+    import nbformat
+
+    from consortia.grading import checks
+
+    notebook = nbformat.read(release.EXERCISES_DIR / "03_product_readiness"
+                             / "product_readiness.ipynb", 4)
+    cell = next(c for c in notebook.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "case_exists")
+    assert "BEGIN HIDDEN" not in cell.source  # nothing graded that is not shown
+    with pytest.raises(AssertionError, match="asks for a caribbean proposal"):
+        exec(cell.source, {"checks": checks, "my_case": "chulucanas-ceramics"})
+    exec(cell.source, {"checks": checks, "my_case": "belize"})  # a proposal passes
