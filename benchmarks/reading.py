@@ -23,7 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def figures(revision: str | None) -> list[reading.LessonReading]:
-    """The figures of lessons 01-09 in the working tree, or at a git revision."""
+    """The figures of the lessons after 00 in the working tree, or at a git revision
+    (where a lesson did not exist yet, it is left out)."""
     found = []
     for item in outline.lessons():
         if item.id == "00":
@@ -32,7 +33,9 @@ def figures(revision: str | None) -> list[reading.LessonReading]:
             nb = json.loads((outline.course_dir() / item.file).read_text(encoding="utf-8"))
         else:
             shown = subprocess.run(["git", "show", f"{revision}:course/{item.file}"],
-                                   cwd=REPO, capture_output=True, text=True, check=True)
+                                   cwd=REPO, capture_output=True, text=True)
+            if shown.returncode != 0:  # a lesson written after that revision
+                continue
             nb = json.loads(shown.stdout)
         found.append(reading.notebook_reading(nb, item.id, item.title, item.teaching_minutes))
     return found
