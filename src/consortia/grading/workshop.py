@@ -57,6 +57,7 @@ from consortia.grading.nbgrader_course import (
     scripts_on_path,
 )
 from consortia.plans.app import HOST, free_port
+from consortia.storage import write_text_atomic
 
 REQUIRED_COLUMNS = ("id", "first_name", "last_name")
 OPTIONAL_COLUMNS = ("email",)
@@ -361,18 +362,8 @@ def install_marking_page(folder: Path) -> Path:
     so the page must sit there. It is rewritten each time, so it always matches the
     kit's version; it holds three lines of code, all the logic stays in the package.
     """
-    target = folder / MARKING_NOTEBOOK
-    data = (APPS_DIR / MARKING_NOTEBOOK).read_bytes()
-    handle, temporary = tempfile.mkstemp(prefix=".marking.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return target
+    return write_text_atomic(folder / MARKING_NOTEBOOK,
+                             (APPS_DIR / MARKING_NOTEBOOK).read_text(encoding="utf-8"))
 
 
 def port_is_free(port: int) -> bool:

@@ -31,6 +31,7 @@ from consortia._paths import kit_command
 from consortia.datafiles import problems_from_validation
 from consortia.errors import KitError
 from consortia.plans.model import PLAN_SCHEMA_VERSION, ActionPlan
+from consortia.storage import file_mode
 
 try:  # a lock tells a temporary file still being written from one left by a killed save
     import fcntl
@@ -188,7 +189,7 @@ def save_plan(plan: ActionPlan, path: Path | str) -> Path:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         # mkstemp makes the file private (0600); give it the mode a plain new file would
         # get, or keep the old file's, so a grader or a shared hub can still read it
-        os.fchmod(handle, _file_mode(path))
+        os.fchmod(handle, file_mode(path))
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
@@ -264,15 +265,6 @@ def remove_leftovers(path: Path | str) -> list[Path]:
             candidate.unlink()
             removed.append(candidate)
     return removed
-
-
-def _file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def plan_schema() -> dict:
