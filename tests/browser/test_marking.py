@@ -135,6 +135,16 @@ def criterion(page, criterion_id: str):
     return page.locator(f".kit-criterion-{criterion_id}")
 
 
+def click_levels(page):
+    """Click the level of ``CHOICES`` for every criterion, as a trainer does; the rubric."""
+    rubric = rb.load_rubric("action_plan")
+    for item in rubric.criteria:
+        level = item.level(CHOICES[item.id])
+        criterion(page, item.id).get_by_role(
+            "button", name=f"{level.title} ({level.points:g})", exact=True).click()
+    return rubric
+
+
 def test_the_printed_address_opens_the_marking_page_with_the_plan_beside_the_rubric(
         page, opened, screenshot):
     assert "/voila/render/marking.ipynb?token=" in opened
@@ -169,11 +179,7 @@ def test_a_trainer_marks_by_clicking_and_the_gradebook_holds_points_and_comment(
     picker = open_marking_page(page, opened)
     choose(picker, next(label for label in options(picker) if label.startswith("ana - ")))
     page.get_by_text("Submission of ana").wait_for()
-    rubric = rb.load_rubric("action_plan")
-    for item in rubric.criteria:
-        level = item.level(CHOICES[item.id])
-        criterion(page, item.id).get_by_role(
-            "button", name=f"{level.title} ({level.points:g})", exact=True).click()
+    rubric = click_levels(page)
     page.get_by_text("Total: 8 of 12 points").wait_for()
     page.locator(".kit-rubric-comment textarea").fill(COMMENT)
     page.get_by_role("button", name="Save to gradebook").click()
@@ -258,11 +264,7 @@ def test_a_participant_who_handed_in_through_the_exchange_sees_the_marks(
     picker = open_marking_page(page, opened)
     choose(picker, "carla - Carla Diaz (to mark)")
     page.get_by_text("Submission of carla").wait_for()
-    rubric = rb.load_rubric("action_plan")
-    for item in rubric.criteria:
-        level = item.level(CHOICES[item.id])
-        criterion(page, item.id).get_by_role(
-            "button", name=f"{level.title} ({level.points:g})", exact=True).click()
+    rubric = click_levels(page)
     page.locator(".kit-rubric-comment textarea").fill(COMMENT)
     page.get_by_role("button", name="Save to gradebook").click()
     page.locator(".kit-save-status").filter(has_text="Saved for carla").wait_for()

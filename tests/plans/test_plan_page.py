@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from html import unescape
 
 import pytest
 
+from chromium_fixtures import pdf_required
 from consortia import cli, pages
 from consortia.plans import model
 from consortia.plans.files import save_plan
@@ -33,14 +33,6 @@ def field_names() -> set[str]:
         if isinstance(item, type) and issubclass(item, model.KitModel):
             names |= {name for name in item.model_fields if "_" in name}
     return names
-
-
-def _pdf_required():
-    if pages.chromium() is None:
-        if os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}:
-            pytest.fail("REQUIRE_BROWSER=1 but Chromium is missing: sudo apt-get install "
-                        "chromium", pytrace=False)
-        pytest.skip("printing to PDF needs Chromium: sudo apt-get install chromium")
 
 
 def test_page_has_every_part_and_its_date():
@@ -173,7 +165,7 @@ def test_plan_show_refuses_a_start_that_contradicts_the_plan(tmp_path, capsys):
 @pytest.mark.parametrize("plan", [good_plan(), reviewed_plan()], ids=["typical", "a-year-on"])
 def test_plan_show_pdf_is_a_pdf_of_at_most_two_pages_with_the_plans_name(tmp_path, capsys,
                                                                          plan):
-    _pdf_required()
+    pdf_required()
     plan_file = save_plan(plan, tmp_path / "plan.json")
     assert cli.main(["plan", "show", str(plan_file), "--pdf", "--start", "2014-06",
                      "--prepared-by", "Belize Chamber of Commerce"]) == 0

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
+from chromium_fixtures import pdf_required
 from consortia import cli, pages
 from consortia.plans.files import save_plan
 from consortia.plans.model import IndicatorPeriod
 from consortia.plans.report import render_progress_report
 from plan_fixtures import ON, reviewed_plan
-
-
-def _pdf_required():
-    if pages.chromium() is None:
-        if os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}:
-            pytest.fail("REQUIRE_BROWSER=1 but Chromium is missing: sudo apt-get install "
-                        "chromium", pytrace=False)
-        pytest.skip("printing to PDF needs Chromium: sudo apt-get install chromium")
 
 
 def test_the_report_shows_the_review_its_figures_and_states():
@@ -45,7 +36,7 @@ def test_an_unknown_period_is_refused():
 
 
 def test_the_report_prints_to_a_one_page_pdf(tmp_path, capsys):
-    _pdf_required()
+    pdf_required()
     plan_file = save_plan(reviewed_plan(), tmp_path / "plan.json")
     out = tmp_path / "report.pdf"
     assert cli.main(["plan", "report", str(plan_file), "--out", str(out), "--on",
