@@ -186,13 +186,7 @@ class Rubric(KitModel):
 
     def check(self, grade_id: str) -> Check:
         """One autograded check by its cell's ``grade_id``; :class:`KeyError` if none."""
-        for item in self.checks:
-            if item.grade_id == grade_id:
-                return item
-        raise KeyError(
-            f"No check {grade_id!r} in the rubric {self.name!r}; the checks are: "
-            f"{', '.join(c.grade_id for c in self.checks) or 'none'}"
-        )
+        return self._one(self.checks, "grade_id", grade_id, "check")
 
     def check_rules(self, grade_id: str) -> list[str]:
         """The codes of the rules one check applies, ``severity`` resolved to its rules."""
@@ -212,12 +206,18 @@ class Rubric(KitModel):
 
     def criterion(self, criterion_id: str) -> Criterion:
         """One criterion by id; :class:`KeyError` naming the valid ids if none."""
-        for item in self.criteria:
-            if item.id == criterion_id:
+        return self._one(self.criteria, "id", criterion_id, "criterion")
+
+    def _one(self, items: list, key: str, wanted: str, what: str):
+        """The item of ``items`` whose ``key`` is ``wanted``; a :class:`KeyError` listing
+        the valid ones (``what``: the word for an item, with its plural in the message)."""
+        for item in items:
+            if getattr(item, key) == wanted:
                 return item
+        plural = "criteria" if what == "criterion" else f"{what}s"
         raise KeyError(
-            f"No criterion {criterion_id!r} in the rubric {self.name!r}; the criteria are: "
-            f"{', '.join(c.id for c in self.criteria)}"
+            f"No {what} {wanted!r} in the rubric {self.name!r}; the {plural} are: "
+            f"{', '.join(getattr(i, key) for i in items) or 'none'}"
         )
 
     def grade_ids(self) -> dict[str, list[Criterion]]:
