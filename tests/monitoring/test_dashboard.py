@@ -15,6 +15,7 @@ from consortia.monitoring.charts import indicator_chart
 from consortia.monitoring.programme import load_plans, programme_rows, team_row
 from consortia.plans import followup
 from consortia.plans.files import save_plan
+from consortia.plans.model import Indicator
 from plan_fixtures import ON, reviewed_plan
 
 
@@ -71,6 +72,17 @@ def test_the_summary_counts_and_lists_what_to_discuss(plans_dir):
                                           "Niche agriculture of Grand-Anse consortium"]
     assert [len(names) for _, names in figures["market"]] == [2, 2, 4, 1]
     assert any("off track" in why for _, why in figures["concerns"])
+
+
+def test_the_summary_counts_indicators_whose_kind_is_not_chosen(plans_dir):
+    rows = programme_rows(load_plans(plans_dir).plans, followup.as_of())
+    assert [kind for kind, _ in dashboard.summary_figures(rows)["indicator_counts"]] == [
+        "economic", "non-economic"]  # every kind chosen: no third row
+    plan = reviewed_plan().with_indicator(Indicator(name="Buyers met at the fair",
+                                                    unit="buyers", baseline=0, target=10))
+    rows = programme_rows({"plan.json": plan}, followup.as_of())
+    counted = dict(dashboard.summary_figures(rows)["indicator_counts"])
+    assert sum(counted["kind not chosen"].values()) == 1
 
 
 def test_the_summary_prints_on_one_page(plans_dir, tmp_path):

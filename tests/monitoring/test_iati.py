@@ -73,3 +73,14 @@ def test_write_refuses_to_write_an_invalid_file(tmp_path, monkeypatch):
     with pytest.raises(iati.IatiError, match="does not validate"):
         iati.write_iati([reviewed_plan()], tmp_path / "x.xml")
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_an_indicator_whose_kind_is_not_chosen_is_reported_not_dropped():
+    plan = reviewed_plan().with_indicator(Indicator(name="Buyers met at the fair",
+                                                    unit="buyers", baseline=0, target=10))
+    xml = iati.iati_xml([plan])
+    assert iati.validate(xml) == []
+    root = etree.fromstring(xml)
+    titles = [t.text for t in root.findall("iati-activity/result/title/narrative")]
+    assert titles[-1] == "Results whose kind the team has not chosen yet"
+    assert root.xpath("//indicator[title/narrative[starts-with(., 'Buyers met')]]")

@@ -59,13 +59,15 @@ def summary_figures(rows: list[TeamRow]) -> dict[str, object]:
     phases = [(methodology.phase_label(n) if n else "none done yet", reached[n])
               for n in sorted(reached, key=lambda n: n or 0)]
     indicator_counts = []
-    for kind in ("economic", "non-economic"):
+    for kind in ("economic", "non-economic", None):
         counts = dict.fromkeys(progress.STATES, 0)
         for row in rows:
             for state in row.states:
                 if state.indicator.kind == kind:
                     counts[state.state] += 1
-        indicator_counts.append((kind, counts))
+        if kind is None and not any(counts.values()):
+            continue  # every indicator has its kind: no row for the others
+        indicator_counts.append((kind or "kind not chosen", counts))
     market = [(steps, [r.plan.consortium for r in rows if r.goal.steps == steps])
               for steps in (3, 2, 1, 0)]
     concerns = []
@@ -128,7 +130,8 @@ def write_rows_xlsx(rows: list[TeamRow], path: Path | str) -> Path:
     for row in rows:
         for state in row.states:
             item = state.indicator
-            detail.append([row.plan.consortium, item.id, item.name, item.kind, item.unit,
+            detail.append([row.plan.consortium, item.id, item.name,
+                           item.kind or "kind not chosen", item.unit,
                            state.period, item.baseline if item.measure == "number" else None,
                            state.target,
                            state.actual if state.actual_text is None else state.actual_text,

@@ -103,7 +103,9 @@ def iati_xml(plans: list[ActionPlan], generated: dt.datetime | None = None,
                          **{"iso-date": plan.start_date.isoformat()})
         for kind, title in (("economic", "Economic results"),
                             ("non-economic", "Non-economic results: the group and the "
-                             "population (SELA 2014 §41)")):
+                             "population (SELA 2014 §41)"),
+                            # reported, not dropped: the plan check asks the team to choose
+                            (None, "Results whose kind the team has not chosen yet")):
             indicators = [i for i in plan.indicators if i.kind == kind]
             if indicators:
                 _result(activity, plan, indicators, title, narrative)
