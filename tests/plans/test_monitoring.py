@@ -122,6 +122,9 @@ def test_monitoring_rules_are_rules_of_the_validator():
     assert set(monitoring.MONITORING_RULES) <= set(rules.rulebook())
     assert "review-cadence" in monitoring.MONITORING_RULES
     assert "no-non-economic-indicator" in monitoring.MONITORING_RULES
+    # the rules of the six-monthly reviews are monitoring rules too
+    assert {"review-overdue", "actual-without-evidence", "period-without-actual",
+            "activity-late", "target-missed-twice"} <= set(monitoring.MONITORING_RULES)
 
 
 def test_adding_a_non_economic_indicator_and_six_monthly_reviews_clears_those_findings():

@@ -44,6 +44,12 @@ MONITORING_RULES = (
     "no-economic-indicator",
     "target-equals-baseline",
     "review-cadence",
+    # after the workshop: the reviews themselves (SELA 2014 §21, §46)
+    "review-overdue",
+    "actual-without-evidence",
+    "period-without-actual",
+    "activity-late",
+    "target-missed-twice",
 )
 
 #: What the table shows when nobody has been named to measure an indicator.
