@@ -22,6 +22,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from consortia.grading import workshop
+from grading_fixtures import _meta
 
 ASSIGNMENT = "hostile_check"
 NOTEBOOK = "hostile_check"
@@ -58,14 +59,6 @@ RESULT = ('### BEGIN SOLUTION\nwith open("result.txt", "w") as f:\n    f.write("
 TEST_RESULT = '''\
 with open("result.txt") as f:
     assert f.read().strip() == "42", "result.txt should hold 42"'''
-
-
-def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution, "task": False}
-    if points is not None:
-        meta["points"] = points
-    return {"nbgrader": meta}
 
 
 def source_notebook():
@@ -210,29 +203,22 @@ for p in started:
     p.kill()
     p.wait()'''
 
-DISK = '''\
-written = 0
+def _fill(folder: str, files: int, mb_each: int) -> str:
+    """Code writing ``files`` files of ``mb_each`` MiB into ``folder``, saying how far it got."""
+    return f'''written = 0
 try:
-    for n in range(8):
-        with open(f"fill{n}.bin", "wb") as f:
-            for _ in range(5):
+    for n in range({files}):
+        with open(f"{folder}fill{{n}}.bin", "wb") as f:
+            for _ in range({mb_each}):
                 f.write(b"x" * 2**20)
                 written += 1
     print("WROTE", written, "MB")
 except OSError as exc:
     print("STOPPED at", written, "MB:", exc.strerror)'''
 
-TMP = '''\
-written = 0
-try:
-    for n in range(10):
-        with open(f"/tmp/fill{n}.bin", "wb") as f:
-            for _ in range(4):
-                f.write(b"x" * 2**20)
-                written += 1
-    print("WROTE", written, "MB")
-except OSError as exc:
-    print("STOPPED at", written, "MB:", exc.strerror)'''
+
+DISK = _fill("", 8, 5)
+TMP = _fill("/tmp/", 10, 4)
 
 CPU = "while True:\n    pass"
 

@@ -92,22 +92,18 @@ def read_names(source: str) -> tuple[set[str], set[str]]:
 def plan_for(source_notebook: Path | str) -> Plan:
     """The :class:`Plan` of one notebook of the instructor's source (``source/``)."""
     data = json.loads(Path(source_notebook).read_text(encoding="utf-8"))
-    setup_names: set[str] = set()
     plan = Plan()
-    cells = data.get("cells", [])
-    for cell in cells:
-        meta = _nbgrader(cell)
-        if cell.get("cell_type") != "code":
-            continue
-        source = "".join(cell.get("source", ""))
-        if meta.get("locked") and not meta.get("grade") and not meta.get("solution"):
-            setup_names |= read_names(source)[1]
-    for cell in cells:
-        meta = _nbgrader(cell)
-        if cell.get("cell_type") != "code":
-            continue
-        source = "".join(cell.get("source", ""))
-        if meta.get("locked") and not meta.get("grade") and not meta.get("solution"):
+    code = [(_nbgrader(cell), "".join(cell.get("source", "")))
+            for cell in data.get("cells", []) if cell.get("cell_type") == "code"]
+
+    def is_setup(meta: dict) -> bool:
+        return bool(meta.get("locked") and not meta.get("grade") and not meta.get("solution"))
+
+    # every name the setup cells define, wherever they stand (a test may come first)
+    setup_names = {name for meta, source in code if is_setup(meta)
+                   for name in read_names(source)[1]}
+    for meta, source in code:
+        if is_setup(meta):
             plan.order.append(("setup", str(len(plan.setup))))
             plan.setup.append(source)
         elif meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):

@@ -145,6 +145,26 @@ class Evidence(KitModel):
     title: ShortText = ""
 
 
+#: Between a title and its link when evidence is typed as text (``Minutes | minutes.pdf``).
+EVIDENCE_SEPARATOR = " | "
+
+
+def evidence_text(items: list[Evidence]) -> str:
+    """Evidence as a person types it, one per line (the planner's box, the workbook's cell)."""
+    return "\n".join(f"{e.title}{EVIDENCE_SEPARATOR}{e.where}" if e.title else e.where
+                     for e in items)
+
+
+def parse_evidence(text: str) -> list[Evidence]:
+    """Evidence typed one per line: a link or file name, optionally ``title | where``."""
+    found = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        title, bar, where = line.rpartition(EVIDENCE_SEPARATOR)
+        found.append(Evidence(where=where.strip(), title=title.strip()) if bar
+                     else Evidence(where=line))
+    return found
+
+
 class IndicatorPeriod(KitModel):
     """One indicator in one review period: target, actual, evidence, and who reported it.
 

@@ -37,9 +37,10 @@ from consortia.plans.model import (
     ActionPlan,
     ActivityUpdate,
     Breakdown,
-    Evidence,
     IndicatorPeriod,
     Review,
+    evidence_text,
+    parse_evidence,
 )
 
 #: The sheets of a plan workbook, in order (the hidden list sheet last).
@@ -129,10 +130,6 @@ PLAN_FIELDS = [
 # --- plan -> rows ----------------------------------------------------------------------------
 
 
-def _evidence_text(items: list[Evidence]) -> str:
-    return "\n".join(f"{e.title} | {e.where}" if e.title else e.where for e in items)
-
-
 def _breakdown_text(items: list[Breakdown]) -> str:
     groups: dict[str, list[str]] = {}
     for item in items:
@@ -163,7 +160,7 @@ def sheet_rows(plan: ActionPlan) -> dict[str, list[list[object]]]:
                 f"{i.id}-P{p.number}", i.name, p.number, p.end, planned,
                 r and r.target, actual, r and r.assessment,
                 _breakdown_text(r.breakdown) if r else "", r.comment if r else "",
-                _evidence_text(r.evidence) if r else "", r.reported_by if r else "",
+                evidence_text(r.evidence) if r else "", r.reported_by if r else "",
                 r and r.reported_on, r.status if r else "", (r and r.reason) or "",
             ])
         for a in plan.activities:
@@ -416,15 +413,6 @@ def _parse_breakdown(reader: _Reader, text: str, row: int) -> list[Breakdown]:
     return found
 
 
-def _parse_evidence(text: str) -> list[Evidence]:
-    found = []
-    for line in filter(None, (line.strip() for line in text.splitlines())):
-        title, bar, where = line.rpartition(" | ")
-        found.append(Evidence(where=where.strip(), title=title.strip()) if bar
-                     else Evidence(where=line))
-    return found
-
-
 def _model_errors(reader: _Reader, row: int, exc: ValidationError, labels: dict) -> None:
     from consortia.datafiles import plain_message
 
@@ -671,7 +659,7 @@ def _report_values(reader: _Reader, number: int, row: dict, measure: str) -> dic
     values["breakdown"] = _parse_breakdown(reader, reader.text(row["breakdown"], number,
                                                                "breakdown"), number)
     values["comment"] = reader.text(row["comment"], number, "comment")
-    values["evidence"] = _parse_evidence(reader.text(row["evidence"], number, "evidence"))
+    values["evidence"] = parse_evidence(reader.text(row["evidence"], number, "evidence"))
     values["reported_by"] = reader.text(row["reported by"], number, "reported by")
     values["reported_on"] = reader.date(row["reported on"], number, "reported on")
     status = reader.choice(row["status"], number, "status", LIST_VALUES["statuses"])

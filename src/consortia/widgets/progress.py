@@ -34,9 +34,10 @@ from consortia.plans.model import (
     MARKET_MILESTONES,
     REPORT_STATUSES,
     ActivityUpdate,
-    Evidence,
     IndicatorPeriod,
     Review,
+    evidence_text,
+    parse_evidence,
 )
 
 if TYPE_CHECKING:
@@ -58,16 +59,6 @@ def parse_number(text: str, label: str) -> float | None:
     except ValueError:
         raise ValueError(f"{label} {text.strip()!r} is not a number: write digits only "
                          "(e.g. 12 or 2500), or leave it empty") from None
-
-
-def parse_evidence(text: str) -> list[Evidence]:
-    """Evidence typed one per line: a link or file name, optionally ``title | where``."""
-    found = []
-    for line in filter(None, (line.strip() for line in text.splitlines())):
-        title, bar, where = line.rpartition(" | ")
-        found.append(Evidence(where=where.strip(), title=title.strip()) if bar
-                     else Evidence(where=line))
-    return found
 
 
 class ProgressTab:
@@ -227,8 +218,7 @@ class ProgressTab:
                 self.actual.value = report.actual_text or ""
             self.assessment.value = (report.assessment if report else None) or NONE
             self.comment.value = report.comment if report else ""
-            self.evidence.value = "\n".join(f"{e.title} | {e.where}" if e.title else e.where
-                                            for e in report.evidence) if report else ""
+            self.evidence.value = evidence_text(report.evidence) if report else ""
             self.reported_by.value = report.reported_by if report else ""
             self.reported_on.value = report.reported_on if report else None
             self.status.value = report.status if report else "draft"
